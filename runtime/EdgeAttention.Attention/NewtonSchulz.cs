@@ -1,0 +1,82 @@
+namespace EdgeAttention.Attention;
+
+/// <summary>
+/// Landmark kernel A = softmax(Q̃ K̃ᵀ/√d_h) (m×m) and its Newton–Schulz pseudo-inverse (contract §4.2,
+/// Nyströmformer §3): Z₀ = Aᵀ / (‖A‖₁‖A‖∞) of this one matrix, then Z ← ¼ Z (13I − AZ (15I − AZ (7I − AZ))).
+/// Done in float64 (m³ is tiny) so the continual and recompute paths share one well-conditioned G.
+/// One instance holds the scratch for one m; not thread-safe.
+/// </summary>
+internal sealed class LandmarkInverse
+{
+    private readonly int _m;
+    private readonly double[] _a, _z, _az, _t1, _t2, _zn;
+
+    public LandmarkInverse(int m)
+    {
+        _m = m;
+        int mm = m * m;
+        _a = new double[mm]; _z = new double[mm]; _az = new double[mm];
+        _t1 = new double[mm]; _t2 = new double[mm]; _zn = new double[mm];
+    }
+
+    /// <summary>Raw-score matrix in, G = pinv(softmax rows) out. scores [m×m] = Q̃_i·K̃_j/√d_h; g [m×m].</summary>
+    public void FromScores(ReadOnlySpan<float> scores, int iterations, Span<float> g)
+    {
+        int m = _m;
+        // A[i, :] = softmax(scores[i, :]) in float64 with max subtraction.
+        for (int i = 0; i < m; i++)
+        {
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < m; j++) max = Math.Max(max, scores[i * m + j]);
+            double sum = 0;
+            for (int j = 0; j < m; j++) { double e = Math.Exp(scores[i * m + j] - max); _a[i * m + j] = e; sum += e; }
+            double inv = 1.0 / sum;
+            for (int j = 0; j < m; j++) _a[i * m + j] *= inv;
+        }
+        Pinv(_a, m, iterations, _z, _az, _t1, _t2, _zn);
+        for (int i = 0; i < m * m; i++) g[i] = (float)_z[i];
+    }
+
+    /// <summary>Multiply-adds of <see cref="FromScores"/>: m² (normalise) + m² (Z₀) + iterations·4m³.</summary>
+    public static long MultiplyAdds(int m, int iterations) => 2L * m * m + 4L * iterations * m * m * m;
+
+    /// <summary>Newton–Schulz pinv of a [m×m] (float64). z receives the result; the other spans are scratch.</summary>
+    internal static void Pinv(ReadOnlySpan<double> a, int m, int iterations, Span<double> z, Span<double> az, Span<double> t1, Span<double> t2, Span<double> zn)
+    {
+        double maxCol = 0, maxRow = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double row = 0, col = 0;
+            for (int j = 0; j < m; j++) { row += Math.Abs(a[i * m + j]); col += Math.Abs(a[j * m + i]); }
+            maxRow = Math.Max(maxRow, row); maxCol = Math.Max(maxCol, col);
+        }
+        double s = 1.0 / (maxCol * maxRow);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < m; j++) z[i * m + j] = a[j * m + i] * s;
+        for (int it = 0; it < iterations; it++)
+        {
+            Mul(a, z, az, m);                                   // AZ
+            for (int i = 0; i < m * m; i++) t1[i] = -az[i];     // 7I − AZ
+            for (int i = 0; i < m; i++) t1[i * m + i] += 7;
+            Mul(az, t1, t2, m);                                 // AZ(7I − AZ)
+            for (int i = 0; i < m * m; i++) t2[i] = -t2[i];     // 15I − …
+            for (int i = 0; i < m; i++) t2[i * m + i] += 15;
+            Mul(az, t2, t1, m);                                 // AZ(15I − …)
+            for (int i = 0; i < m * m; i++) t1[i] = -t1[i];     // 13I − …
+            for (int i = 0; i < m; i++) t1[i * m + i] += 13;
+            Mul(z, t1, zn, m);                                  // Z(13I − …)
+            for (int i = 0; i < m * m; i++) z[i] = 0.25 * zn[i];
+        }
+    }
+
+    private static void Mul(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> r, int m)
+    {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < m; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < m; p++) s += x[i * m + p] * y[p * m + j];
+                r[i * m + j] = s;
+            }
+    }
+}

@@ -1,0 +1,94 @@
+namespace EdgeAttention.Attention;
+
+/// <summary>
+/// Running softmax sums of one attention row kept in a shifted exponent space (online-softmax style):
+/// φ = Σ_k exp(s_k − c), acc = Σ_k exp(s_k − c) v_k, with a reference shift c ≥ every score added since the
+/// last rebuild, so every term is ≤ 1 and nothing overflows. acc/φ is the row's softmax-weighted mean of v
+/// and does not depend on c. Sums are float64.
+///
+/// Cancellation guard: subtracting a leaving term that held most of the row's mass leaves a remainder
+/// dominated by rounding (contract §4.3). We track peak = the largest φ since the last rebuild (rescaled with
+/// c); every add/subtract errs by at most ε·peak, so after N updates the relative error of φ and acc/φ is at
+/// most N·ε·peak/φ. When φ &lt; <see cref="RebuildRatio"/>·peak (or φ is not a positive number) the caller
+/// rebuilds the row exactly from the ring buffers with a fresh shift. With ε = 1.1e-16 and N ≤ 2·10⁴ updates
+/// between rebuilds, that bounds the relative error by 2·10⁻⁸.
+/// </summary>
+internal static class ShiftedSums
+{
+    /// <summary>Rebuild when the row's sum falls below this share of its peak since the last rebuild.</summary>
+    public const double RebuildRatio = 1e-4;
+
+    /// <summary>
+    /// Slides one row by one token: removes (sOld, vOld), adds (sNew, vNew). acc [d_h]. Returns true when the
+    /// row must be rebuilt (cancellation), in which case the sums are garbage until the caller rebuilds.
+    /// Multiply-adds: 2·d_h (plus d_h when the shift moves).
+    /// </summary>
+    public static bool Slide(ref double shift, ref double phi, ref double peak, Span<double> acc,
+        float sOld, ReadOnlySpan<float> vOld, float sNew, ReadOnlySpan<float> vNew)
+    {
+        double c = shift;
+        double eOld = Math.Exp(sOld - c);
+        if (sNew > c)
+        {
+            // New maximum: move the reference shift to sNew and rescale the sums (online softmax).
+            double f = Math.Exp(c - sNew);
+            phi *= f; peak *= f; eOld *= f;
+            for (int i = 0; i < acc.Length; i++) acc[i] = acc[i] * f + vNew[i] - eOld * vOld[i];
+            shift = sNew;
+            phi += 1.0;
+        }
+        else
+        {
+            double eNew = Math.Exp(sNew - c);
+            for (int i = 0; i < acc.Length; i++) acc[i] += eNew * vNew[i] - eOld * vOld[i];
+            phi += eNew;
+        }
+        if (phi > peak) peak = phi;
+        phi -= eOld;
+        return !(phi >= RebuildRatio * peak);
+    }
+
+    /// <summary>
+    /// Adds one term without removing any (warm-up / growing rows). Returns nothing to rebuild: adding only
+    /// never cancels. Multiply-adds: d_h.
+    /// </summary>
+    public static void Add(ref double shift, ref double phi, ref double peak, Span<double> acc, float s, ReadOnlySpan<float> v)
+    {
+        if (s > shift)
+        {
+            double f = Math.Exp(shift - s);
+            phi *= f; peak *= f;
+            for (int i = 0; i < acc.Length; i++) acc[i] = acc[i] * f + v[i];
+            shift = s;
+            phi += 1.0;
+        }
+        else
+        {
+            double e = Math.Exp(s - shift);
+            for (int i = 0; i < acc.Length; i++) acc[i] += e * v[i];
+            phi += e;
+        }
+        if (phi > peak) peak = phi;
+    }
+
+    /// <summary>
+    /// Exact rebuild: scores [n] (one per ring slot), values [n × d_h] (same slots), acc [d_h].
+    /// shift = max score, φ = Σ exp(s − shift) ≥ 1, peak = φ. Multiply-adds: n·d_h.
+    /// </summary>
+    public static void Build(ReadOnlySpan<float> scores, ReadOnlySpan<float> values, out double shift, out double phi, out double peak, Span<double> acc)
+    {
+        int dh = acc.Length;
+        float max = float.NegativeInfinity;
+        for (int i = 0; i < scores.Length; i++) if (scores[i] > max) max = scores[i];
+        acc.Clear();
+        double sum = 0;
+        for (int j = 0; j < scores.Length; j++)
+        {
+            double e = Math.Exp((double)scores[j] - max);
+            sum += e;
+            ReadOnlySpan<float> v = values.Slice(j * dh, dh);
+            for (int i = 0; i < dh; i++) acc[i] += e * v[i];
+        }
+        shift = max; phi = sum; peak = sum;
+    }
+}
