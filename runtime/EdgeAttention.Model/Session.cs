@@ -1,0 +1,150 @@
+using System.Runtime.InteropServices;
+using EdgeAttention.Attention;
+using EdgeAttention.Format;
+using EdgeAttention.Kernels;
+
+namespace EdgeAttention.Model;
+
+/// <summary>
+/// One stream through a model (contract §3). All working memory is one arena allocated here (layout in
+/// <see cref="ArenaPlan"/>), plus the attention objects' state, also allocated here; <see cref="Step"/>
+/// allocates nothing. Not thread-safe: one session per stream.
+/// </summary>
+public sealed partial class Session : IDisposable
+{
+    private readonly ModelWeights _w;
+    private readonly ArenaPlan _plan;
+    private float[] _arena;
+    private readonly ContinualAttention? _layer1;   // continual execution: layer 1 (retroactive when L > 1)
+    private readonly WindowAttention?[] _window;    // per layer; null where the layer is continual
+    private readonly int _d, _n, _f, _classes, _layers, _ff;
+    private readonly bool _pre, _gelu, _landmarks, _newestQueryOnly;
+    private readonly float _eps;
+    private long _steps;
+    private bool _disposed;
+
+    /// <summary>Loads the weights of <paramref name="model"/> (copied: the file may be disposed afterwards), plans and allocates the arena.</summary>
+    public Session(ModelFile model, Execution execution = Execution.Continual)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (execution is not (Execution.Continual or Execution.Recompute))
+            throw new ArgumentOutOfRangeException(nameof(execution), execution, "use Execution.Continual or Execution.Recompute.");
+        ModelConfig c = model.Config;
+        Config = c;
+        Execution = execution;
+        _w = ModelWeights.Load(model);
+        _d = c.DModel; _n = c.Window; _f = c.InputFeatures; _classes = c.Classes.Count; _layers = c.Layers; _ff = c.FfDim;
+        _pre = c.Norm == NormPlacement.Pre;
+        _gelu = c.Activation == ActivationKind.Gelu;
+        _eps = c.LayerNormEps;
+        _landmarks = execution == Execution.Recompute && ArenaPlan.UsesContinualLandmarks(c);
+        _newestQueryOnly = AttentionFactory.NewestQueryOnly(c);
+        _plan = ArenaPlan.Create(c, execution);
+        _arena = new float[_plan.TotalFloats];
+
+        _window = new WindowAttention?[_layers];
+        for (int i = 0; i < _layers; i++)
+        {
+            AttentionOptions o = AttentionFactory.Options(c, i, _w.Layers[i].LandmarksQ, _w.Layers[i].LandmarksK);
+            if (i == 0 && execution == Execution.Continual) _layer1 = new ContinualAttention(o, retroactive: _layers > 1);
+            else _window[i] = new WindowAttention(o);
+        }
+    }
+
+    public ModelConfig Config { get; }
+    public Execution Execution { get; }
+    public int InputFeatures => _f;
+    public int Classes => _classes;
+
+    /// <summary>Bytes of the session arena (activations, rings, scratch; excludes weights and attention state).</summary>
+    public long ArenaBytes => _plan.Bytes;
+
+    /// <summary>Frames accepted so far (= the stream position of the next frame).</summary>
+    public long Steps => _steps;
+
+    /// <summary>True when at least one Linear of the model runs in int8.</summary>
+    public bool IsInt8 => _w.AnyInt8;
+
+    /// <summary>Arena bytes a session of <paramref name="config"/> would allocate (same plan as the constructor).</summary>
+    public static long EstimateArenaBytes(ModelConfig config, Execution execution)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return ArenaPlan.Create(config, execution).Bytes;
+    }
+
+    /// <summary>
+    /// Feeds frame x_t (F floats). Returns <see cref="StepStatus.Ready"/> with C logits written to
+    /// <paramref name="logits"/> when t ≥ n − 1, <see cref="StepStatus.Warmup"/> before (logits untouched),
+    /// <see cref="StepStatus.Rejected"/> when the frame has the wrong length, a NaN/Inf, or its token overflows
+    /// float32 (nothing changes; the frame does not count as a stream position).
+    /// </summary>
+    public StepStatus Step(ReadOnlySpan<float> frame, Span<float> logits)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (logits.Length < _classes)
+            throw new ArgumentException($"logits span has {logits.Length} floats, the model has {_classes} classes.", nameof(logits));
+        if (frame.Length != _f || !AllFinite(frame)) return StepStatus.Rejected;
+
+        long t = _steps;
+        Span<float> token = Span(_plan.Token);
+        MakeToken(frame, t, token);
+        if (!AllFinite(token)) return StepStatus.Rejected;
+        token.CopyTo(RingRow(t));
+        _steps = t + 1;
+
+        return Execution == Execution.Continual ? StepContinual(t, logits) : StepRecompute(t, logits);
+    }
+
+    /// <summary>Forgets the stream: the next frame is position 0 again.</summary>
+    public void Reset()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _layer1?.Reset();
+        Array.Clear(_arena);
+        _steps = 0;
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _arena = [];
+    }
+
+    // ---- input ---------------------------------------------------------------------------------------
+
+    /// <summary>e_t = input_proj((x_t − mean) / std) + pos[t mod P] (contract §3).</summary>
+    private void MakeToken(ReadOnlySpan<float> frame, long t, Span<float> token)
+    {
+        ReadOnlySpan<float> x = frame;
+        if (_w.InputMean is { } mean && _w.InputStd is { } std)
+        {
+            Span<float> xn = Span(_plan.Frame);
+            for (int i = 0; i < xn.Length; i++) xn[i] = (frame[i] - mean[i]) / std[i];
+            x = xn;
+        }
+        _w.InputProj.Apply(x, token, Int8Scratch);
+        if (_w.Positional is { } pos)
+        {
+            int period = pos.Length / _d;
+            int row = (int)(t % period);
+            Axpy.Compute(1f, pos.AsSpan(row * _d, _d), token);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    private Span<float> Span(Region r) => _arena.AsSpan(r.Offset, r.Length);
+
+    private Span<float> Row(Region r, int row) => _arena.AsSpan(r.Offset + row * _d, _d);
+
+    private Span<float> RingRow(long position) => Row(_plan.Ring, (int)(position % _plan.RingRows));
+
+    private Span<sbyte> Int8Scratch => MemoryMarshal.Cast<float, sbyte>(Span(_plan.Int8));
+
+    private static bool AllFinite(ReadOnlySpan<float> x)
+    {
+        for (int i = 0; i < x.Length; i++)
+            if (!float.IsFinite(x[i])) return false;
+        return true;
+    }
+}
