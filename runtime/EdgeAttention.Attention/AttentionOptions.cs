@@ -44,7 +44,13 @@ public sealed class AttentionOptions
     public int ModelDim => Heads * HeadDim;
 
     /// <summary>True when the layer really computes Nyström (Kind = Nystrom and m &lt; n); otherwise exact softmax.</summary>
-    public bool UsesNystrom => Kind == AttentionKind.Nystrom && Landmarks < Window;
+    public bool UsesNystrom => Kind == AttentionKind.Nystrom && (Landmarks < Window || (ForceNystromFormula && Landmarks == Window));
+
+    /// <summary>
+    /// Test hook: with m == n, evaluate the Nyström formula instead of the exact softmax the contract prescribes
+    /// (to check that Nyström with m = n landmarks approaches softmax up to the pinv residual).
+    /// </summary>
+    internal bool ForceNystromFormula { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> with a one-line message naming the bad field and the fix.</summary>
     public void Validate()
@@ -60,7 +66,7 @@ public sealed class AttentionOptions
         if (!Enum.IsDefined(Mode)) throw new ArgumentException($"AttentionOptions.Mode {(int)Mode} is not a known landmark mode; use Window, Continual or Fixed.");
         if (PinvIterations < 1) throw new ArgumentException($"AttentionOptions.PinvIterations is {PinvIterations}; it must be >= 1.");
         if (RefreshInterval < 1) throw new ArgumentException($"AttentionOptions.RefreshInterval is {RefreshInterval}; it must be >= 1.");
-        if (Mode == LandmarkMode.Fixed && Landmarks < Window)
+        if (Mode == LandmarkMode.Fixed && UsesNystrom)
         {
             int expected = Heads * Landmarks * HeadDim;
             CheckFixed(FixedLandmarksQ, nameof(FixedLandmarksQ), expected);

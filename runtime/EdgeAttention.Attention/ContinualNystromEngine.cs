@@ -29,14 +29,16 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     private readonly bool _retro, _continual;
     private readonly float[] _kr, _vr, _qr;            // rings [h][n][d_h]; _qr = q/√d_h (retroactive)
     private readonly float[] _lq, _lk, _lqs;           // landmarks [h][m][d_h]: Q̃, K̃, Q̃/√d_h
-    private readonly float[] _sa, _g;                  // A scores, G = pinv(A): [h][m][m]
+    private readonly float[] _sa;                      // A scores [h][m][m]
+    private readonly double[] _g;                      // G = pinv(A) [h][m][m], float64
     private readonly float[] _ks;                      // key scores [h][n][m]: Q̃_j·k_slot/√d_h
-    private readonly float[] _fs, _p;                  // retroactive: query scores q_i·K̃_j/√d_h and P rows, [h][n][m]
+    private readonly float[] _fs;                      // retroactive: query scores q_i·K̃_j/√d_h [h][n][m]
+    private readonly double[] _p;                      // retroactive: P rows softmax(F_i)·G [h][n][m]
     private readonly double[] _shift, _phi, _peak;     // [h][m]
     private readonly double[] _acc;                    // [h][m][d_h]
     private readonly long[] _built;                    // [h][m] step of the row's last exact build
-    private readonly float[] _sNew, _fRow, _pRow, _qsc, _col, _bv;
-    private readonly double[] _out, _w;
+    private readonly float[] _sNew, _fRow, _qsc, _col;
+    private readonly double[] _out, _yRow, _pRow, _bv;
     private readonly bool[] _rebuild;
     // Continual landmarks: segment of each offset in the cycle, whether the offset ends a segment, running sums.
     private readonly int[] _segOf;
@@ -56,16 +58,15 @@ internal sealed class ContinualNystromEngine : ContinualEngine
         _kr = new float[h * n * dh]; _vr = new float[h * n * dh];
         _qr = retroactive ? new float[h * n * dh] : [];
         _lq = new float[h * m * dh]; _lk = new float[h * m * dh]; _lqs = new float[h * m * dh];
-        _sa = new float[h * m * m]; _g = new float[h * m * m];
+        _sa = new float[h * m * m]; _g = new double[h * m * m];
         _ks = new float[h * n * m];
         _fs = retroactive ? new float[h * n * m] : [];
-        _p = retroactive ? new float[h * n * m] : [];
+        _p = retroactive ? new double[h * n * m] : [];
         _shift = new double[h * m]; _phi = new double[h * m]; _peak = new double[h * m];
         _acc = new double[h * m * dh];
         _built = new long[h * m];
-        _sNew = new float[m]; _fRow = new float[m]; _pRow = new float[m]; _qsc = new float[dh];
-        _col = new float[n]; _bv = new float[m * dh];
-        _out = new double[dh]; _w = new double[m];
+        _sNew = new float[m]; _fRow = new float[m]; _qsc = new float[dh]; _col = new float[n];
+        _out = new double[dh]; _yRow = new double[m]; _pRow = new double[m]; _bv = new double[m * dh];
         _rebuild = new bool[m];
         _inverse = new LandmarkInverse(m);
         _segOf = new int[n]; _segEnd = new bool[n];
@@ -128,7 +129,9 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     private Span<float> HeadRing(float[] ring, int h) => ring.AsSpan(h * _n * _dh, _n * _dh);
     private Span<float> HeadLm(float[] lm, int h) => lm.AsSpan(h * _m * _dh, _m * _dh);
     private Span<float> HeadMm(float[] mm, int h) => mm.AsSpan(h * _m * _m, _m * _m);
+    private Span<double> HeadMm(double[] mm, int h) => mm.AsSpan(h * _m * _m, _m * _m);
     private Span<float> HeadNm(float[] nm, int h) => nm.AsSpan(h * _n * _m, _n * _m);
+    private Span<double> HeadNm(double[] nm, int h) => nm.AsSpan(h * _n * _m, _n * _m);
 
     public override bool Step(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output)
     {
@@ -223,10 +226,7 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     private void BuildP(int h, int i)
     {
         int m = _m;
-        Span<float> f = _fRow;
-        HeadNm(_fs, h).Slice(i * m, m).CopyTo(f);
-        Softmax.Compute(f, f);
-        MatVecTransposed.Compute(HeadMm(_g, h), f, HeadNm(_p, h).Slice(i * m, m));
+        LandmarkInverse.SoftmaxTimesG(HeadNm(_fs, h).Slice(i * m, m), HeadMm(_g, h), _yRow, HeadNm(_p, h).Slice(i * m, m));
     }
 
     // Steady-state step t ≥ n for head h: the token in `slot` leaves, (q, k, v) arrives there.
@@ -286,8 +286,7 @@ internal sealed class ContinualNystromEngine : ContinualEngine
         int m = _m, dh = _dh;
         RowScale.Compute(q, _scale, _qsc);
         MatVec.Compute(HeadLm(_lk, h), _qsc, default, _fRow);
-        Softmax.Compute(_fRow, _fRow);
-        MatVecTransposed.Compute(HeadMm(_g, h), _fRow, _pRow);
+        LandmarkInverse.SoftmaxTimesG(_fRow, HeadMm(_g, h), _yRow, _pRow);
         Array.Clear(_out);
         for (int j = 0; j < m; j++)
         {
@@ -310,14 +309,14 @@ internal sealed class ContinualNystromEngine : ContinualEngine
                 int b = h * m + j;
                 double inv = 1.0 / _phi[b];
                 ReadOnlySpan<double> acc = _acc.AsSpan(b * dh, dh);
-                Span<float> bv = _bv.AsSpan(j * dh, dh);
-                for (int c = 0; c < dh; c++) bv[c] = (float)(acc[c] * inv);
+                Span<double> bv = _bv.AsSpan(j * dh, dh);
+                for (int c = 0; c < dh; c++) bv[c] = acc[c] * inv;
             }
-            ReadOnlySpan<float> p = HeadNm(_p, h);
+            ReadOnlySpan<double> p = HeadNm(_p, h);
             for (int r = 0; r < n; r++)
             {
                 int i = (slot + 1 + r) % n;
-                MatVecTransposed.Compute(_bv, p.Slice(i * m, m), output.Slice(r * d + h * dh, dh));
+                LandmarkInverse.Combine(p.Slice(i * m, m), _bv, _out, output.Slice(r * d + h * dh, dh));
             }
         }
     }

@@ -19,8 +19,8 @@ internal sealed class LandmarkInverse
         _t1 = new double[mm]; _t2 = new double[mm]; _zn = new double[mm];
     }
 
-    /// <summary>Raw-score matrix in, G = pinv(softmax rows) out. scores [m×m] = Q̃_i·K̃_j/√d_h; g [m×m].</summary>
-    public void FromScores(ReadOnlySpan<float> scores, int iterations, Span<float> g)
+    /// <summary>Raw-score matrix in, G = pinv(softmax rows) out (float64). scores [m×m] = Q̃_i·K̃_j/√d_h; g [m×m].</summary>
+    public void FromScores(ReadOnlySpan<float> scores, int iterations, Span<double> g)
     {
         int m = _m;
         // A[i, :] = softmax(scores[i, :]) in float64 with max subtraction.
@@ -34,7 +34,7 @@ internal sealed class LandmarkInverse
             for (int j = 0; j < m; j++) _a[i * m + j] *= inv;
         }
         Pinv(_a, m, iterations, _z, _az, _t1, _t2, _zn);
-        for (int i = 0; i < m * m; i++) g[i] = (float)_z[i];
+        _z.AsSpan(0, m * m).CopyTo(g);
     }
 
     /// <summary>Multiply-adds of <see cref="FromScores"/>: m² (normalise) + m² (Z₀) + iterations·4m³.</summary>
@@ -67,6 +67,42 @@ internal sealed class LandmarkInverse
             Mul(z, t1, zn, m);                                  // Z(13I − …)
             for (int i = 0; i < m * m; i++) z[i] = 0.25 * zn[i];
         }
+    }
+
+    /// <summary>
+    /// y = softmax(x) in float64 (max subtracted), then p = y · G [m] with G [m×m] float64. The products after
+    /// pinv are kept in float64 because G of an ill-conditioned A has large entries of both signs.
+    /// Multiply-adds: m (normalise) + m².
+    /// </summary>
+    internal static void SoftmaxTimesG(ReadOnlySpan<float> x, ReadOnlySpan<double> g, Span<double> y, Span<double> p)
+    {
+        int m = x.Length;
+        float max = float.NegativeInfinity;
+        for (int j = 0; j < m; j++) if (x[j] > max) max = x[j];
+        double sum = 0;
+        for (int j = 0; j < m; j++) { double e = Math.Exp((double)x[j] - max); y[j] = e; sum += e; }
+        double inv = 1.0 / sum;
+        p.Clear();
+        for (int i = 0; i < m; i++)
+        {
+            double f = y[i] * inv;
+            ReadOnlySpan<double> row = g.Slice(i * m, m);
+            for (int j = 0; j < m; j++) p[j] += f * row[j];
+        }
+    }
+
+    /// <summary>out[c] = Σ_j p[j] · bv[j, c] accumulated in float64; bv [m × d_h] float64 or float.</summary>
+    internal static void Combine(ReadOnlySpan<double> p, ReadOnlySpan<double> bv, Span<double> acc, Span<float> output)
+    {
+        int dh = output.Length;
+        acc.Clear();
+        for (int j = 0; j < p.Length; j++)
+        {
+            double w = p[j];
+            ReadOnlySpan<double> row = bv.Slice(j * dh, dh);
+            for (int c = 0; c < dh; c++) acc[c] += w * row[c];
+        }
+        for (int c = 0; c < dh; c++) output[c] = (float)acc[c];
     }
 
     private static void Mul(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> r, int m)

@@ -19,8 +19,10 @@ public sealed class WindowAttention
     // Softmax: all-rows score matrix [n × n] (only when needed) and one score row [n].
     private readonly float[] _s, _row;
     // Nyström scratch: landmarks [h, m, d_h] (window means), scaled Q̃ [m × d_h], A scores [m × m], G [m × m],
-    // B [m × n], BV [m × d_h], F [n × m], P = F·G [n × m], one F row [m], one P row [m].
-    private readonly float[] _lq, _lk, _lqs, _sa, _g, _b, _bv, _f, _p, _fRow, _pRow;
+    // B [m × n], BV [m × d_h] (float, then float64 copy), F scores [n × m], one F row [m]; float64 softmax row,
+    // P row = F·G [m] and output accumulator [d_h]. Everything right of pinv(A) is float64 (G can be large).
+    private readonly float[] _lq, _lk, _lqs, _sa, _b, _bv, _f, _fRow;
+    private readonly double[] _g, _bvd, _yRow, _pRow, _acc;
     private readonly LandmarkInverse? _inverse;
 
     /// <summary>Allocates all scratch for one window of <paramref name="o"/>.</summary>
@@ -39,13 +41,15 @@ public sealed class WindowAttention
         {
             int m = _m;
             _lq = new float[_h * m * _dh]; _lk = new float[_h * m * _dh]; _lqs = new float[m * _dh];
-            _sa = new float[m * m]; _g = new float[m * m]; _b = new float[m * _n]; _bv = new float[m * _dh];
-            _f = new float[_n * m]; _p = new float[_n * m]; _fRow = new float[m]; _pRow = new float[m];
+            _sa = new float[m * m]; _g = new double[m * m]; _b = new float[m * _n]; _bv = new float[m * _dh];
+            _f = new float[_n * m]; _fRow = new float[m];
+            _bvd = new double[m * _dh]; _yRow = new double[m]; _pRow = new double[m]; _acc = new double[_dh];
             _inverse = new LandmarkInverse(m);
         }
         else
         {
-            _lq = _lk = _lqs = _sa = _g = _b = _bv = _f = _p = _fRow = _pRow = [];
+            _lq = _lk = _lqs = _sa = _b = _bv = _f = _fRow = [];
+            _g = _bvd = _yRow = _pRow = _acc = [];
         }
     }
 
@@ -176,22 +180,24 @@ public sealed class WindowAttention
             MatMul.ComputeTransposedB(_lqs, _kh, _b, m, dh, n);                  // B scores [m × n]
             for (int i = 0; i < m; i++) { Span<float> r = _b.AsSpan(i * n, n); Softmax.Compute(r, r); }
             MatMul.Compute(_b, _vh, _bv, m, n, dh);                              // BV [m × d_h]
+            for (int i = 0; i < m * dh; i++) _bvd[i] = _bv[i];
             if (newestOnly)
             {
                 Span<float> qs = _qh.AsSpan(0, dh);
                 Gather(q, h, n - 1, 1, _scale, qs);
-                MatVec.Compute(lk, qs, default, _fRow);                          // F row [m]
-                Softmax.Compute(_fRow, _fRow);
-                MatVecTransposed.Compute(_g, _fRow, _pRow);                      // P row = F row · G
-                MatVecTransposed.Compute(_bv, _pRow, output.Slice(h * dh, dh)); // out = P row · BV
+                MatVec.Compute(lk, qs, default, _fRow);                          // F scores row [m]
+                LandmarkInverse.SoftmaxTimesG(_fRow, _g, _yRow, _pRow);          // P row = softmax(F row) · G
+                LandmarkInverse.Combine(_pRow, _bvd, _acc, output.Slice(h * dh, dh)); // out = P row · BV
             }
             else
             {
                 Gather(q, h, 0, n, _scale, _qh);
                 MatMul.ComputeTransposedB(_qh, lk, _f, n, dh, m);                // F scores [n × m]
-                for (int i = 0; i < n; i++) { Span<float> r = _f.AsSpan(i * m, m); Softmax.Compute(r, r); }
-                MatMul.Compute(_f, _g, _p, n, m, m);                             // P = F G [n × m]
-                MatMul.Compute(_p, _bv, _oh, n, m, dh);                          // O = P BV [n × d_h]
+                for (int i = 0; i < n; i++)
+                {
+                    LandmarkInverse.SoftmaxTimesG(_f.AsSpan(i * m, m), _g, _yRow, _pRow);
+                    LandmarkInverse.Combine(_pRow, _bvd, _acc, _oh.AsSpan(i * dh, dh));
+                }
                 Scatter(_oh, h, n, output);
             }
         }
