@@ -1,0 +1,36 @@
+namespace EdgeAttention.Host.Sinks;
+
+/// <summary>What the inference loop reports after a step that produced logits (plain values, no references).</summary>
+internal readonly struct StepOutput
+{
+    /// <summary>Stream position t of the newest frame (contract: outputs exist for t ≥ n − 1).</summary>
+    public long Step { get; init; }
+
+    /// <summary>Seconds since the program started.</summary>
+    public double TimeSeconds { get; init; }
+
+    public int TopClass { get; init; }
+
+    /// <summary>softmax(logits)[TopClass].</summary>
+    public float Score { get; init; }
+
+    /// <summary>Wall time of Session.Step for this frame, µs.</summary>
+    public long LatencyMicros { get; init; }
+
+    public long Frames { get; init; }
+
+    public long Dropped { get; init; }
+
+    public long Rejected { get; init; }
+
+    public long Corrupted { get; init; }
+
+    public long Missing { get; init; }
+}
+
+/// <summary>A consumer of step outputs. Called on the inference thread; must not allocate.</summary>
+internal interface ISink : IDisposable
+{
+    /// <summary>logits [C]; probabilities [C] = softmax(logits).</summary>
+    void OnStep(in StepOutput output, ReadOnlySpan<float> logits, ReadOnlySpan<float> probabilities);
+}

@@ -1,0 +1,153 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+using System.Device.Spi;
+using EdgeAttention.Format;
+using EdgeAttention.Host.Cli;
+
+namespace EdgeAttention.Host.Sources;
+
+/// <summary>Builds the source named by a --source spec for a model taking <c>features</c> values per frame.</summary>
+internal static class SourceFactory
+{
+    public static ISource Create(SourceSpec spec, int features, Func<GpioController> gpio, Stream stdin)
+    {
+        ISource source = spec.Kind switch
+        {
+            "serial" => new SerialSource(spec.Target, spec.Int("baud", 921600, 50, 16_000_000), features),
+            "file" => CreateFile(spec, features),
+            "stdin" => CreateStdin(spec, features, stdin),
+            _ => CreateGpio(spec, features, gpio),
+        };
+        spec.RejectUnused();
+        return source;
+    }
+
+    private static FileSource CreateFile(SourceSpec spec, int features)
+    {
+        double rate = spec.Double("rate", 0, 0, 1_000_000);
+        if (!File.Exists(spec.Target))
+        {
+            throw new HostException($"frame file {spec.Target} not found; pass --source file:<path to a [T, {features}] .npy>");
+        }
+
+        float[] data;
+        int rows, cols;
+        try
+        {
+            data = Npy.Read(spec.Target, out rows, out cols);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new HostException(e.Message, 1);
+        }
+
+        if (cols != features)
+        {
+            throw new HostException($"{spec.Target} has {cols} features per frame but the model takes {features}; give frames of shape [T, {features}]", 1);
+        }
+
+        return new FileSource(spec.Target, data, rows, cols, rate);
+    }
+
+    private static StdinSource CreateStdin(SourceSpec spec, int features, Stream stdin)
+    {
+        int given = spec.Int("features", features, 1, 1 << 20);
+        if (given != features)
+        {
+            throw new HostException($"stdin frames have features={given} but the model takes {features}; send frames of {features} float32 values");
+        }
+
+        return new StdinSource(stdin, features, spec.Double("rate", 0, 0, 1_000_000));
+    }
+
+    private static GpioSource CreateGpio(SourceSpec spec, int features, Func<GpioController> gpio)
+    {
+        int ready = spec.RequiredInt("ready", 0, 1023, "ready=17 (the BCM number of the data-ready pin)");
+        var edge = spec.Option("edge") switch
+        {
+            null or "rising" => PinEventTypes.Rising,
+            "falling" => PinEventTypes.Falling,
+            var e => throw new HostException($"source option edge={e} must be rising or falling"),
+        };
+        ISensorReader sensor;
+        try
+        {
+            sensor = spec.Target switch
+            {
+                "mcp3008" => new Mcp3008Reader(OpenSpi(spec), spec.Int("channels", Math.Min(8, features), 1, 8)),
+                "ads1115" => new Ads1115Reader(OpenI2c(spec, 0x48), spec.Int("channels", Math.Min(4, features), 1, 4)),
+                "mpu6050" => new Mpu6050Reader(OpenI2c(spec, 0x68)),
+                var s => throw new HostException($"unknown gpio sensor '{s}'; use mcp3008, ads1115 or mpu6050"),
+            };
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            throw new HostException($"the {spec.Target} did not answer ({e.Message}); check its wiring and bus/address (see DEPLOY.md)", 3);
+        }
+
+        return new GpioSource(gpio(), sensor, ready, features, edge, ownsController: false);
+    }
+
+    private static SpiDevice OpenSpi(SourceSpec spec)
+    {
+        string? bus = spec.Option("spi");
+        int dot = bus?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        if (bus is null || dot <= 0 || !int.TryParse(bus.AsSpan(0, dot), out int busId) || !int.TryParse(bus.AsSpan(dot + 1), out int cs))
+        {
+            throw new HostException($"source '{spec.Text}' needs spi=BUS.CS, e.g. spi=0.0 for /dev/spidev0.0");
+        }
+
+        string path = $"/dev/spidev{busId}.{cs}";
+        if (!File.Exists(path))
+        {
+            throw new HostException($"{path} not found: enable SPI (raspi-config → Interface Options → SPI, or dtparam=spi=on) and check spi=BUS.CS", 3);
+        }
+
+        try
+        {
+            return SpiDevice.Create(new SpiConnectionSettings(busId, cs) { ClockFrequency = 1_000_000, Mode = SpiMode.Mode0 });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            throw new HostException($"cannot open {path}: {e.Message}; add the user to the spi group", 3);
+        }
+    }
+
+    private static I2cDevice OpenI2c(SourceSpec spec, int defaultAddress)
+    {
+        int bus = spec.RequiredInt("i2c", 0, 255, "i2c=1 for /dev/i2c-1");
+        int address = spec.Int("address", defaultAddress, 0x03, 0x77);
+        string path = $"/dev/i2c-{bus}";
+        if (!File.Exists(path))
+        {
+            throw new HostException($"{path} not found: enable I2C (raspi-config → Interface Options → I2C, or dtparam=i2c_arm=on) and check i2c=BUS", 3);
+        }
+
+        try
+        {
+            return I2cDevice.Create(new I2cConnectionSettings(bus, address));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            throw new HostException($"cannot open {path} address 0x{address:x2}: {e.Message}; add the user to the i2c group", 3);
+        }
+    }
+
+    /// <summary>The board's GPIO controller (libgpiod or sysfs, chosen by System.Device.Gpio), or a clear error.</summary>
+    public static GpioController OpenBoardGpio()
+    {
+        if (!File.Exists("/dev/gpiochip0") && !Directory.Exists("/sys/class/gpio"))
+        {
+            throw new HostException("no GPIO controller on this machine (/dev/gpiochip0 missing): run on the board, or drop the gpio source and --alert-pin/--busy-pin", 3);
+        }
+
+        try
+        {
+            return new GpioController();
+        }
+        catch (Exception e)
+        {
+            throw new HostException($"cannot open the GPIO controller ({e.Message}): install libgpiod (apt-get install libgpiod2) and add the user to the gpio group", 3);
+        }
+    }
+}

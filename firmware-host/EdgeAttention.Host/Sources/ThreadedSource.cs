@@ -1,0 +1,71 @@
+namespace EdgeAttention.Host.Sources;
+
+/// <summary>
+/// Base of the sources: one dedicated reader thread running <see cref="Run"/>; any exception ends the stream
+/// with a one-line error on the ring (never an unhandled crash on a background thread).
+/// </summary>
+internal abstract class ThreadedSource : ISource
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Thread? _thread;
+
+    public abstract string Description { get; }
+
+    public abstract int Features { get; }
+
+    protected CancellationToken StopToken => _stop.Token;
+
+    public abstract void Open();
+
+    public void Start(FrameRing ring)
+    {
+        if (ring.Features != Features)
+        {
+            throw new ArgumentException($"ring holds {ring.Features} features, source produces {Features}");
+        }
+
+        _thread = new Thread(() => RunGuarded(ring))
+        {
+            IsBackground = true,
+            Name = "edge-attention source",
+            Priority = ThreadPriority.AboveNormal,
+        };
+        _thread.Start();
+    }
+
+    public void Stop()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            _stop.Cancel();
+        }
+
+        _thread?.Join(2000);
+    }
+
+    public virtual void Dispose()
+    {
+        Stop();
+        _stop.Dispose();
+    }
+
+    /// <summary>Reads until the source ends or <see cref="StopToken"/> is cancelled.</summary>
+    protected abstract void Run(FrameRing ring);
+
+    private void RunGuarded(FrameRing ring)
+    {
+        try
+        {
+            Run(ring);
+            ring.Complete();
+        }
+        catch (OperationCanceledException)
+        {
+            ring.Complete();
+        }
+        catch (Exception e)
+        {
+            ring.Complete($"{Description}: {e.Message}");
+        }
+    }
+}
