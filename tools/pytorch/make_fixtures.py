@@ -29,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from edge_model import EdgeModel, load_tensors_into, make_config  # noqa: E402
 from export import export_model  # noqa: E402
+import golden  # noqa: E402
 from golden import golden_logits  # noqa: E402
 
 BASE_SEED = 20261127
@@ -114,6 +115,10 @@ CASES = [
      C(input_features=6, d_model=8, window=8, layers=1, ff_dim=16, period=8,
        attention="nystrom", landmarks=3, landmark_mode="fixed"),
      {"dtype": "F64"}, "weights stored as F64, nystrom fixed"),
+    ("large_scores_nystrom_fixed",
+     C(input_features=6, d_model=8, window=10, layers=1, ff_dim=16, period=10,
+       attention="nystrom", landmarks=3, landmark_mode="fixed"),
+     {"score_target": 250.0}, "nystrom fixed with |q.k|/sqrt(d_h) ~ 250 (layer-1 q/k rows and landmarks scaled)"),
 ]
 
 
@@ -136,12 +141,15 @@ def randomize_(model, gen):
 
 
 def scale_layer1_qk_(model, s):
-    """Multiply layer-1 q and k projection rows (and biases) by s: scores grow by s^2."""
+    """Multiply layer-1 q and k projection rows (and biases, and fixed landmarks) by s: scores grow by s^2."""
     att = model.layers[0].self_attn
     d = model.config["d_model"]
     with torch.no_grad():
         att.in_proj_weight[:2 * d] *= s
         att.in_proj_bias[:2 * d] *= s
+        if hasattr(att, "landmarks_q"):
+            att.landmarks_q *= s
+            att.landmarks_k *= s
 
 
 def make_frames(T, F, gen, input_norm):
@@ -177,6 +185,35 @@ def softmax_reference(config, tensors, frames):
                                                torch.as_tensor(tensors["final_norm.bias"]), c["layer_norm_eps"])
         rows.append(y @ torch.as_tensor(tensors["classifier.weight"]).T + torch.as_tensor(tensors["classifier.bias"]))
     return torch.stack(rows).detach().numpy()
+
+
+def dominant_leave_events(config, tensors, frames):
+    """Count (step, head) pairs where the key leaving the window held > 1 - 1e-6 of some
+    running exp-sum row of a continual implementation (contract §4.3 cancellation hazard):
+    softmax -> rows of the surviving queries (retroactive form); nystrom continual/fixed ->
+    rows of the layer-1 landmark queries in force before the step. Layer 1 only."""
+    g = golden.Golden(config, tensors)
+    e = g.tokens(frames)
+    q, k = g.layer1_stream_qk(e)
+    n, dh = g.n, g.dh
+    att = config["attention"]
+    if att["kind"] == "nystrom" and (att["landmark_mode"] == "window" or att["landmarks"] >= n):
+        return None
+    events = 0
+    for t in range(n, len(frames)):
+        old = t - n
+        for h in range(g.h):
+            c = slice(h * dh, (h + 1) * dh)
+            if att["kind"] == "softmax":
+                rows = q[old + 1:t, c]
+            elif att["landmark_mode"] == "fixed":
+                rows = g.w["layers.0.self_attn.landmarks_q"][h]
+            else:
+                segs = golden.continual_segments(t - 1, n, g.m)
+                rows = np.stack([q[a:b + 1, c].mean(axis=0) for a, b in segs])
+            p = golden.softmax_rows(rows @ k[old:t, c].T / np.sqrt(dh))
+            events += int(p[:, 0].max() > 1 - 1e-6)
+    return events
 
 
 def tolerance(logits):
@@ -256,6 +293,7 @@ def build_case(index, name, kw, extra, out_dir):
     np.save(os.path.join(case_dir, "logits.npy"), logits)
     checks = check_case(name, config, stored, frames, logits, input_norm)
     checks["max_score"] = max_score
+    checks["dominant_leaves"] = dominant_leave_events(config, stored, frames)
     checks["T"], checks["F"], checks["C"] = T, F, len(config["classes"])
     checks["rows"] = logits.shape[0]
     checks["max_abs_logit"] = float(np.max(np.abs(logits)))
@@ -292,12 +330,18 @@ def write_readme(out_dir, rows):
         "with (t+1) % n == 0; m >= n == softmax model. `f32/tol` = max error of a float32 evaluation of",
         "the same formulas divided by the contract tolerance (must be well below 1).",
         "",
-        "| case | shapes | config | weights | max score | max abs logit | f32/tol | covers |",
-        "|---|---|---|---|---|---|---|---|",
+        "`leave>1-1e-6` counts (step, head) pairs of layer 1 where the key leaving the window held more",
+        "than 1 - 1e-6 of a running exp-sum row of a continual implementation (retroactive softmax:",
+        "surviving queries; continual/fixed Nystrom: landmark queries) - where add/subtract sums cancel",
+        "catastrophically (contract §4.3); '-' = not applicable.",
+        "",
+        "| case | shapes | config | weights | max score | leave>1-1e-6 | max abs logit | f32/tol | covers |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, config, ck, feat in rows:
         shapes = f"frames [{ck['T']},{ck['F']}] logits [{ck['rows']},{ck['C']}]"
         lines.append(f"| `{name}` | {shapes} | {describe(config)} | {ck['dtype']} | {ck['max_score']:.1f} | "
+                     f"{'-' if ck['dominant_leaves'] is None else ck['dominant_leaves']} | "
                      f"{ck['max_abs_logit']:.3f} | {ck['f32_err_over_tol']:.3g} | {feat} |")
     lines.append("")
     with open(os.path.join(out_dir, "README.md"), "w") as f:
