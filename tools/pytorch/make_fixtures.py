@@ -119,6 +119,13 @@ CASES = [
      C(input_features=6, d_model=8, window=10, layers=1, ff_dim=16, period=10,
        attention="nystrom", landmarks=3, landmark_mode="fixed"),
      {"score_target": 250.0}, "nystrom fixed with |q.k|/sqrt(d_h) ~ 250 (layer-1 q/k rows and landmarks scaled)"),
+    ("long_stream_nystrom_continual",
+     C(input_features=4, d_model=8, window=8, layers=1, ff_dim=16, period=8,
+       attention="nystrom", landmarks=3, landmark_mode="continual"),
+     {"T": 2000}, "long stream (T=2000) for drift of running sums, nystrom continual 8 = 3+3+2"),
+    ("long_stream_softmax_2l",
+     C(input_features=4, d_model=8, window=8, layers=2, ff_dim=16, period=8),
+     {"T": 1500}, "long stream (T=1500), softmax 2 layers (layer 1 retroactive in a continual runtime)"),
 ]
 
 
@@ -272,7 +279,7 @@ def build_case(index, name, kw, extra, out_dir):
     model = EdgeModel(config, input_norm=input_norm)
     randomize_(model, gen)
     n, F = config["window"], config["input_features"]
-    T = 3 * n + 5
+    T = extra.get("T", 3 * n + 5)
     frames = make_frames(T, F, gen, input_norm)
     if input_norm:
         with torch.no_grad():
