@@ -51,6 +51,8 @@ public sealed partial class ModelConfig
             throw new ModelFormatException($"model.json: {utf8Json.Length} bytes; at most {MaxJsonBytes} are accepted");
         // Skip a UTF-8 byte-order mark if an editor wrote one.
         if (utf8Json.Length >= 3 && utf8Json[0] == 0xEF && utf8Json[1] == 0xBB && utf8Json[2] == 0xBF) utf8Json = utf8Json[3..];
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+            throw new ModelFormatException("model.json: not valid UTF-8 text; save the config as UTF-8 and re-run edge-attention-convert");
         JsonDocument doc;
         try
         {

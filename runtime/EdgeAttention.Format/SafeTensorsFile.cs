@@ -98,6 +98,7 @@ public sealed class SafeTensorsFile : IDisposable
         var header = new byte[n];
         ReadExact(stream, header, where);
         if (header[0] != (byte)'{') throw Bad(where, "header does not start with '{'");
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw Bad(where, "header is not valid UTF-8");
         long bufferStart = 8 + (long)n, bufferBytes = length - bufferStart;
 
         JsonDocument doc;
