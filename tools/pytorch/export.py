@@ -29,10 +29,11 @@ def write_config(path, config):
         f.write("\n")
 
 
-def export_model(model, output_dir, dtype="F32", config=None, metadata=None):
+def export_model(model, output_dir, dtype="F32", config=None, metadata=None, extra_tensors=None):
     """Writes output_dir/model.json and output_dir/model.safetensors.
-    Returns {name: float64 array} of the weights exactly as stored (after rounding to dtype),
-    which is what golden logits must be computed from."""
+    extra_tensors: {name: array} written too (the converter must report and ignore them).
+    Returns {name: float64 array} of the model's weights exactly as stored (after rounding to
+    dtype; extras excluded), which is what golden logits must be computed from."""
     if dtype not in DTYPES:
         raise ValueError(f"--dtype must be one of {DTYPES}, got {dtype!r}")
     os.makedirs(output_dir, exist_ok=True)
@@ -40,8 +41,13 @@ def export_model(model, output_dir, dtype="F32", config=None, metadata=None):
     write_config(os.path.join(output_dir, "model.json"), config)
     meta = {"format": "pt", "producer": "tools/pytorch/export.py"}
     meta.update(metadata or {})
-    return write_safetensors(os.path.join(output_dir, "model.safetensors"),
-                             state_dict_arrays(model), dtype, meta)
+    tensors = state_dict_arrays(model)
+    clash = set(tensors) & set(extra_tensors or {})
+    if clash:
+        raise ValueError(f"extra tensors clash with model tensors: {sorted(clash)}")
+    stored = write_safetensors(os.path.join(output_dir, "model.safetensors"),
+                               {**tensors, **(extra_tensors or {})}, dtype, meta)
+    return {k: v for k, v in stored.items() if k in tensors}
 
 
 def main(argv=None):

@@ -126,6 +126,11 @@ CASES = [
     ("long_stream_softmax_2l",
      C(input_features=4, d_model=8, window=8, layers=2, ff_dim=16, period=8),
      {"T": 1500}, "long stream (T=1500), softmax 2 layers (layer 1 retroactive in a continual runtime)"),
+    ("extra_tensors",
+     C(input_features=6, d_model=8, window=8, layers=1, ff_dim=16, period=8,
+       attention="nystrom", landmarks=4, landmark_mode="window"),
+     {"extra_tensors": {"optimizer.step": np.array([1234.0]), "layers.0.self_attn.unused_buffer": np.ones((2, 3))}},
+     "extra tensors optimizer.step [1], layers.0.self_attn.unused_buffer [2,3] (report and ignore)"),
 ]
 
 
@@ -294,7 +299,8 @@ def build_case(index, name, kw, extra, out_dir):
             scale_layer1_qk_(model, float(np.sqrt(target / ms)))
     case_dir = os.path.join(out_dir, name)
     stored = export_model(model, case_dir, dtype, config,
-                          metadata={"case": name, "regenerate": REGEN})
+                          metadata={"case": name, "regenerate": REGEN},
+                          extra_tensors=extra.get("extra_tensors"))
     np.save(os.path.join(case_dir, "frames.npy"), frames)
     logits, max_score = golden_logits(config, stored, frames)
     np.save(os.path.join(case_dir, "logits.npy"), logits)

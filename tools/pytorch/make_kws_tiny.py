@@ -70,8 +70,8 @@ recycling positions P=64, Nyström attention with m=8 **continual** landmarks, 6
 final_norm, classes silence/yes/no.
 
 Weights: **trained briefly** ({args.steps} AdamW steps, batch 32, seed 1, ~seconds on one core) on a
-synthetic keyword task (tools/pytorch/train.py: a "yes" is an upward sweep of an energy band across
-the 40 features, a "no" a downward sweep, on drifting noise). Window-mode landmarks during
+synthetic keyword task (tools/pytorch/train.py: a "yes" is an energy band sweeping up through the
+low features, a "no" one sweeping down through the high features, on drifting noise). Window-mode landmarks during
 training. This is a demo/test model, not a real keyword spotter.
 
 Files:

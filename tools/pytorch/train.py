@@ -4,8 +4,8 @@
   /usr/bin/python3 tools/pytorch/train.py --config model.json --output ckpt.pt [--steps 400] [--seed 1]
 
 The synthetic task (no data set needed): frames of F "filterbank" features; background is
-noise; a keyword is a 16..28-frame burst whose energy band sweeps upward ("yes", class 1) or
-downward ("no", class 2) across the features. A window is labelled with the keyword it fully
+noise; a keyword is a 16..28-frame burst whose energy band sweeps up through the low features
+("yes", class 1) or down through the high features ("no", class 2). A window is labelled with the keyword it fully
 contains, else "silence" (class 0). Training uses window-mode landmarks (continual landmarks
 equal window ones whenever (t+1) % n == 0, contract §4.2) at random stream offsets so the
 recycling positions are all seen.
@@ -31,10 +31,10 @@ def background(T, F, rng):
 
 
 def keyword(cls, length, F, rng):
-    """[length, F] burst: a Gaussian band whose centre sweeps up (cls 1) or down (cls 2)."""
-    lo, hi = 0.2 * F, 0.75 * F
-    centres = np.linspace(lo, hi, length) if cls == 1 else np.linspace(hi, lo, length)
-    centres = centres + rng.normal(0, 0.5)
+    """[length, F] burst: a Gaussian energy band sweeping up through the low features (cls 1,
+    "yes") or down through the high features (cls 2, "no")."""
+    lo, hi = (0.15 * F, 0.45 * F) if cls == 1 else (0.85 * F, 0.55 * F)
+    centres = np.linspace(lo, hi, length) + rng.normal(0, 0.5)
     f = np.arange(F)[None, :]
     width = 0.06 * F
     amp = rng.uniform(2.5, 3.5)
