@@ -129,8 +129,11 @@ public sealed partial class Session
 
     /// <summary>
     /// Continual landmarks for recompute (contract §4.2): u = last completed segment end; the m landmarks are
-    /// the segment means of q and k over positions u − n + 1 … u. Rows inside the current window are copied from
-    /// the window's projections; older rows (at most ⌈n/m⌉ − 1) are projected from the token ring.
+    /// the means of the m stream segments that make up positions u − n + 1 … u. Those positions hold every cycle
+    /// phase p mod n once, and stream segments are fixed phase ranges (window-mode sizes from phase 0), so row
+    /// p mod n of lq/lk gets position p and window-mode segment means of lq/lk are exactly the stream segments'
+    /// means (landmark order does not matter). Rows inside the current window are copied from the window's
+    /// projections; older rows (at most ⌈n/m⌉ − 1) are projected from the token ring.
     /// </summary>
     private void BuildContinualLandmarks(EncoderLayerWeights layer, long t)
     {
@@ -140,10 +143,11 @@ public sealed partial class Session
         for (int i = 0; i < _n; i++)
         {
             long p = first + i;
+            int phase = (int)(p % _n);
             if (p >= windowFirst)
             {
-                Row(_plan.Q, (int)(p - windowFirst)).CopyTo(Row(_plan.Lq, i));
-                Row(_plan.K, (int)(p - windowFirst)).CopyTo(Row(_plan.Lk, i));
+                Row(_plan.Q, (int)(p - windowFirst)).CopyTo(Row(_plan.Lq, phase));
+                Row(_plan.K, (int)(p - windowFirst)).CopyTo(Row(_plan.Lk, phase));
                 continue;
             }
             ReadOnlySpan<float> a = RingRow(p);
@@ -154,8 +158,8 @@ public sealed partial class Session
                 a = ln;
             }
             float sx = layer.InProj.Prepare(a, i8);
-            layer.InProj.ApplyRows(a, i8, sx, 0, _d, Row(_plan.Lq, i));
-            layer.InProj.ApplyRows(a, i8, sx, _d, _d, Row(_plan.Lk, i));
+            layer.InProj.ApplyRows(a, i8, sx, 0, _d, Row(_plan.Lq, phase));
+            layer.InProj.ApplyRows(a, i8, sx, _d, _d, Row(_plan.Lk, phase));
         }
         Landmarks.SegmentMeans(Span(_plan.Lq), _n, Config.Landmarks, Config.Heads, Config.HeadDim, Span(_plan.MeansQ));
         Landmarks.SegmentMeans(Span(_plan.Lk), _n, Config.Landmarks, Config.Heads, Config.HeadDim, Span(_plan.MeansK));

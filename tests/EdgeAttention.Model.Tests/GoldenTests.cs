@@ -21,7 +21,7 @@ public sealed class GoldenTests(ITestOutputHelper output)
         var data = new TheoryData<string>();
         string dir = GoldenDir();
         if (!Directory.Exists(dir)) { data.Add("(missing) " + dir); return data; }
-        foreach (string c in Directory.GetDirectories(dir).Select(Path.GetFileName).Order())
+        foreach (string c in Directory.GetDirectories(dir).Select(p => Path.GetFileName(p)).Order())
             data.Add(c!);
         if (data.Count == 0) data.Add("(empty) " + dir);
         return data;

@@ -91,7 +91,9 @@ internal sealed class ReferenceModel
             if (layer == 0 && _c.Attention == AttentionKind.Nystrom && _c.LandmarkMode == LandmarkMode.Continual && _m < _n)
             {
                 int u = LastCompleted(t);
-                var rows = Enumerable.Range(u - _n + 1, _n)
+                // Positions u−n+1 … u are m whole stream segments; ordered by cycle phase (p mod n) they are
+                // cut by the window-mode segment sizes exactly as the stream cut them.
+                var rows = Enumerable.Range(u - _n + 1, _n).OrderBy(pp => pp % _n)
                     .Select(pp => _c.Norm == NormPlacement.Pre ? LN(tokens[pp], p + "norm1") : tokens[pp]).ToArray();
                 lq = rows.Select(r => InProj(p, r, 0)).ToArray();
                 lk = rows.Select(r => InProj(p, r, 1)).ToArray();
