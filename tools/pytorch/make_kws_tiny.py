@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Build the bundled default model models/kws-tiny/ (deterministic).
 
-  cd <repo root> && /usr/bin/python3 tools/pytorch/make_kws_tiny.py [--steps 400]
+  cd <repo root> && /usr/bin/python3 tools/pytorch/make_kws_tiny.py [--steps 800]
 
 Config: the contract §1 example (F=40, d=64, 4 heads, n=64, 1 layer, ff=128, gelu, post,
 recycling P=64, Nyström m=8 continual, 6 pinv iterations, final_norm, 3 classes).
@@ -33,7 +33,7 @@ EVENTS = [(70, 1, 22), (160, 2, 25), (250, 1, 18), (330, 2, 26)]
 def main(argv=None):
     ap = argparse.ArgumentParser(description="build models/kws-tiny")
     ap.add_argument("--out", default=os.path.join("models", "kws-tiny"))
-    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--steps", type=int, default=800)
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     config = make_config(name="kws-tiny", input_features=40, d_model=64, heads=4, window=64, layers=1,
@@ -69,7 +69,7 @@ Contract §1 example config: F=40, d=64, 4 heads, window n=64, 1 layer, ff=128, 
 recycling positions P=64, Nyström attention with m=8 **continual** landmarks, 6 pinv iterations,
 final_norm, classes silence/yes/no.
 
-Weights: **trained briefly** ({args.steps} AdamW steps, batch 32, seed 1, ~seconds on one core) on a
+Weights: **trained briefly** ({args.steps} AdamW steps, batch 32, seed 1, ~1-3 min on one core) on a
 synthetic keyword task (tools/pytorch/train.py: a "yes" is an energy band sweeping up through the
 low features, a "no" one sweeping down through the high features, on drifting noise). Window-mode landmarks during
 training. This is a demo/test model, not a real keyword spotter.
