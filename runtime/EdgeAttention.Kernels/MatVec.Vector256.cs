@@ -7,66 +7,74 @@ namespace EdgeAttention.Kernels;
 public static partial class MatVec
 {
     /// <summary>
-    /// y[r] = Σ_c W[r, c] x[c] + b[r], W row-major [rows = y.Length, cols = x.Length].
-    /// Four rows at a time, each with two independent Vector256 accumulators (8 multiply-add chains in flight),
-    /// so one x load feeds four rows; columns in steps of 16, then 8, then a scalar tail per row.
-    /// Leftover rows (rows mod 4) go through the dot-product core. x and y must not overlap.
+    /// y[r] = Σ_c W[r, c] x[c] + b[r], W row-major [rows = y.Length, cols = x.Length], with Vector256.
+    /// Blocks of eight rows: one x load (8 columns) feeds eight independent multiply-add chains, one per row;
+    /// the eight accumulators are reduced together (<see cref="HorizontalSums"/>) into one vector of row sums,
+    /// the bias vector is added and eight outputs are stored at once. Columns mod 8 are added per row in scalar.
+    /// When rows is not a multiple of 8 (and ≥ 8), the last block is the overlapping block rows−8 … rows−1, which
+    /// recomputes some rows with identical results. Fewer than 8 rows: one dot product per row.
+    /// x and y must not overlap.
     /// </summary>
     internal static void Vector256Core(ReadOnlySpan<float> w, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
     {
         int rows = y.Length, cols = x.Length;
+        if (rows < 8)
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                float s = Dot.Vector256Core(w.Slice(row * cols, cols), x);
+                y[row] = bias.Length != 0 ? s + bias[row] : s;
+            }
+            return;
+        }
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float xr = ref MemoryMarshal.GetReference(x);
-        int r = 0;
-        for (; r + 4 <= rows; r += 4)
+        ref float br = ref MemoryMarshal.GetReference(bias);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        for (int r = 0; r < rows; r += 8)
         {
+            if (r > rows - 8) r = rows - 8;   // overlapping last block
             ref float w0 = ref Unsafe.Add(ref wr, (nint)r * cols);
             ref float w1 = ref Unsafe.Add(ref w0, cols);
             ref float w2 = ref Unsafe.Add(ref w1, cols);
             ref float w3 = ref Unsafe.Add(ref w2, cols);
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            ref float w4 = ref Unsafe.Add(ref w3, cols);
+            ref float w5 = ref Unsafe.Add(ref w4, cols);
+            ref float w6 = ref Unsafe.Add(ref w5, cols);
+            ref float w7 = ref Unsafe.Add(ref w6, cols);
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             int c = 0;
-            for (; c + 16 <= cols; c += 16)
+            for (; c + 8 <= cols; c += 8)
             {
-                Vector256<float> x0 = Vector256.LoadUnsafe(ref xr, (nuint)c);
-                Vector256<float> x1 = Vector256.LoadUnsafe(ref xr, (nuint)(c + 8));
-                a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w0, (nuint)c), x0, a0);
-                a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w1, (nuint)c), x0, a1);
-                a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w2, (nuint)c), x0, a2);
-                a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w3, (nuint)c), x0, a3);
-                b0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w0, (nuint)(c + 8)), x1, b0);
-                b1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w1, (nuint)(c + 8)), x1, b1);
-                b2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w2, (nuint)(c + 8)), x1, b2);
-                b3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w3, (nuint)(c + 8)), x1, b3);
+                Vector256<float> xv = Vector256.LoadUnsafe(ref xr, (nuint)c);
+                a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w0, (nuint)c), xv, a0);
+                a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w1, (nuint)c), xv, a1);
+                a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w2, (nuint)c), xv, a2);
+                a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w3, (nuint)c), xv, a3);
+                a4 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w4, (nuint)c), xv, a4);
+                a5 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w5, (nuint)c), xv, a5);
+                a6 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w6, (nuint)c), xv, a6);
+                a7 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w7, (nuint)c), xv, a7);
             }
-            if (c + 8 <= cols)
-            {
-                Vector256<float> x0 = Vector256.LoadUnsafe(ref xr, (nuint)c);
-                a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w0, (nuint)c), x0, a0);
-                a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w1, (nuint)c), x0, a1);
-                a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w2, (nuint)c), x0, a2);
-                a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w3, (nuint)c), x0, a3);
-                c += 8;
-            }
-            float s0 = Vector256.Sum(a0 + b0), s1 = Vector256.Sum(a1 + b1), s2 = Vector256.Sum(a2 + b2), s3 = Vector256.Sum(a3 + b3);
-            for (; c < cols; c++)
-            {
-                float xc = Unsafe.Add(ref xr, c);
-                s0 += Unsafe.Add(ref w0, c) * xc;
-                s1 += Unsafe.Add(ref w1, c) * xc;
-                s2 += Unsafe.Add(ref w2, c) * xc;
-                s3 += Unsafe.Add(ref w3, c) * xc;
-            }
-            if (bias.Length != 0)
-            {
-                s0 += bias[r]; s1 += bias[r + 1]; s2 += bias[r + 2]; s3 += bias[r + 3];
-            }
-            y[r] = s0; y[r + 1] = s1; y[r + 2] = s2; y[r + 3] = s3;
+            Vector256<float> sums = HorizontalSums.Sum8(a0, a1, a2, a3, a4, a5, a6, a7);
+            if (c < cols) sums += ColumnTail(ref w0, cols, ref xr, c);
+            if (bias.Length != 0) sums += Vector256.LoadUnsafe(ref br, (nuint)r);
+            sums.StoreUnsafe(ref yr, (nuint)r);
         }
-        for (; r < rows; r++)
+    }
+
+    /// <summary>[Σ_{c ≥ start} W[k, c] x[c]] for the eight rows k starting at <paramref name="w0"/> (row stride cols).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<float> ColumnTail(ref float w0, int cols, ref float xr, int start)
+    {
+        Span<float> t = stackalloc float[8];
+        for (int k = 0; k < 8; k++)
         {
-            float s = Dot.Vector256Core(w.Slice(r * cols, cols), x);
-            y[r] = bias.Length != 0 ? s + bias[r] : s;
+            ref float row = ref Unsafe.Add(ref w0, (nint)k * cols);
+            float s = 0;
+            for (int c = start; c < cols; c++) s += Unsafe.Add(ref row, c) * Unsafe.Add(ref xr, c);
+            t[k] = s;
         }
+        return Vector256.Create((ReadOnlySpan<float>)t);
     }
 }
