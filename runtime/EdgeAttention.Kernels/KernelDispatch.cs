@@ -49,27 +49,30 @@ public static class KernelDispatch
         availableFloat32 = f.ToArray();
         availableInt8 = q.ToArray();
 
-        float32Variant = f[^1];
-        int8Variant = BestInt8(availableInt8);
+        (float32Variant, int8Variant, notice) = Choose(Environment.GetEnvironmentVariable(EnvironmentVariable), availableFloat32, availableInt8);
+    }
 
-        string? forced = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(forced))
+    /// <summary>
+    /// The selection rule, as a pure function (tested directly): automatic choice, or the forced variant from the
+    /// environment value, or — for an unknown or unavailable value — the automatic choice plus a one-line notice.
+    /// </summary>
+    internal static (KernelVariant Float32, KernelVariant Int8, string? Notice) Choose(string? forced, KernelVariant[] float32, KernelVariant[] int8)
+    {
+        KernelVariant f = float32[^1];
+        KernelVariant q = BestInt8(int8);
+        if (string.IsNullOrWhiteSpace(forced)) return (f, q, null);
+        if (!TryParse(forced.Trim(), out KernelVariant v))
+            return (f, q, $"{EnvironmentVariable}='{forced}' is not one of scalar|vector128|vector256|advsimd|dp|avx2; ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
+        if (Array.IndexOf(int8, v) < 0)
+            return (f, q, $"{EnvironmentVariable}={Name(v)} is not available on this CPU/build (int8 variants here: {Join(int8)}); ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
+        KernelVariant partner = v switch
         {
-            if (!TryParse(forced.Trim(), out KernelVariant v))
-            {
-                notice = $"{EnvironmentVariable}='{forced}' is not one of scalar|vector128|vector256|advsimd|dp|avx2; ignored, using automatic choice.";
-            }
-            else if (!IsAvailableInt8(v))
-            {
-                notice = $"{EnvironmentVariable}={Name(v)} is not available on this CPU/build (int8 available: {Join(availableInt8)}); ignored, using automatic choice.";
-            }
-            else
-            {
-                int8Variant = v;
-                float32Variant = FloatPartner(v);
-                notice = $"{EnvironmentVariable}={Name(v)}: variants forced.";
-            }
-        }
+            KernelVariant.AdvSimd or KernelVariant.AdvSimdDp => KernelVariant.Vector128,
+            KernelVariant.Avx2 => KernelVariant.Vector256,
+            _ => v,
+        };
+        if (Array.IndexOf(float32, partner) < 0) partner = KernelVariant.Scalar;
+        return (partner, v, $"{EnvironmentVariable}={Name(v)}: variants forced (float32={Name(partner)}, int8={Name(v)}).");
     }
 
     /// <summary>The variant used by every float32 kernel's plain entry point.</summary>
@@ -166,18 +169,6 @@ public static class KernelDispatch
         foreach (KernelVariant v in order)
             if (Array.IndexOf(available, v) >= 0) return v;
         return KernelVariant.Scalar;
-    }
-
-    /// <summary>The float32 variant that goes with a forced int8 variant.</summary>
-    private static KernelVariant FloatPartner(KernelVariant v)
-    {
-        KernelVariant f = v switch
-        {
-            KernelVariant.AdvSimd or KernelVariant.AdvSimdDp => KernelVariant.Vector128,
-            KernelVariant.Avx2 => KernelVariant.Vector256,
-            _ => v,
-        };
-        return IsAvailableFloat32(f) ? f : KernelVariant.Scalar;
     }
 
     private static string Join(KernelVariant[] variants)
