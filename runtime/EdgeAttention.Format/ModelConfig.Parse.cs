@@ -21,6 +21,8 @@ public sealed partial class ModelConfig
     /// <summary>Reads and validates model.json; errors are <see cref="ModelFormatException"/> naming the file and field.</summary>
     public static ModelConfig Load(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        FileChecks.RequireFile(path, 2, "model.json config");
         byte[] bytes;
         try
         {
@@ -30,7 +32,7 @@ public sealed partial class ModelConfig
             bytes = new byte[fs.Length];
             fs.ReadExactly(bytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             throw new ModelFormatException($"{path}: cannot read config: {e.Message}", e);
         }

@@ -126,6 +126,8 @@ public sealed unsafe class ModelFile : IDisposable
     /// <summary>Reads and validates a .eam file. Errors are one-line <see cref="ModelFormatException"/>s naming the file.</summary>
     public static ModelFile Open(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        FileChecks.RequireFile(path, EamLayout.HeaderBytes + EamLayout.TrailerBytes, ".eam model");
         FileStream fs;
         try
         {
@@ -137,7 +139,15 @@ public sealed unsafe class ModelFile : IDisposable
         }
         using (fs)
         {
-            long length = fs.Length;
+            long length;
+            try
+            {
+                length = fs.Length;
+            }
+            catch (Exception e) when (e is IOException or NotSupportedException)
+            {
+                throw new ModelFormatException($"{path}: not a regular file ({ModelConfig.OneLine(e.Message)}); give the path of a .eam file", e);
+            }
             // The length is checked before anything is allocated: at most the (real) file size, at most 2 GiB.
             CheckLength(length, path);
             byte* block = (byte*)NativeMemory.AlignedAlloc((nuint)length, EamLayout.Alignment);

@@ -20,6 +20,8 @@ public static class Npy
     /// <summary>Reads a 2-D float array; errors are one-line <see cref="ModelFormatException"/>s naming the file.</summary>
     public static float[] Read(string path, out int rows, out int cols)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        FileChecks.RequireFile(path, 10, ".npy array");
         try
         {
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);

@@ -63,6 +63,8 @@ public sealed class SafeTensorsFile : IDisposable
     /// <summary>Opens and validates a safetensors file (header only; data read on request).</summary>
     public static SafeTensorsFile Open(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        FileChecks.RequireFile(path, 8, "safetensors weights file");
         FileStream fs;
         try
         {
@@ -75,6 +77,11 @@ public sealed class SafeTensorsFile : IDisposable
         try
         {
             return Open(fs, path);
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException)
+        {
+            fs.Dispose();
+            throw new ModelFormatException($"{path}: cannot read weights: {ModelConfig.OneLine(e.Message)}", e);
         }
         catch
         {

@@ -87,6 +87,11 @@ public static class Program
         {
             return Fail(stderr, e.Message);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Should not happen (every input problem is a ModelFormatException); still one line, never a stack trace.
+            return Fail(stderr, $"unexpected {e.GetType().Name}: {e.Message}");
+        }
     }
 
     private static int Fail(TextWriter stderr, string message)
