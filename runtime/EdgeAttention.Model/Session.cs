@@ -27,6 +27,7 @@ public sealed partial class Session : IDisposable
     public Session(ModelFile model, Execution execution = Execution.Continual)
     {
         ArgumentNullException.ThrowIfNull(model);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         if (execution is not (Execution.Continual or Execution.Recompute))
             throw new ArgumentOutOfRangeException(nameof(execution), execution, "use Execution.Continual or Execution.Recompute.");
         ModelConfig c = model.Config;
@@ -49,6 +50,7 @@ public sealed partial class Session : IDisposable
             if (i == 0 && execution == Execution.Continual) _layer1 = new ContinualAttention(o, retroactive: _layers > 1);
             else _window[i] = new WindowAttention(o);
         }
+        LoadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
     }
 
     public ModelConfig Config { get; }
@@ -58,6 +60,12 @@ public sealed partial class Session : IDisposable
 
     /// <summary>Bytes of the session arena (activations, rings, scratch; excludes weights and attention state).</summary>
     public long ArenaBytes => _plan.Bytes;
+
+    /// <summary>
+    /// Managed bytes the constructor allocated: weight copies, the arena and the attention state — the session's
+    /// whole memory footprint (nothing is allocated afterwards).
+    /// </summary>
+    public long LoadAllocatedBytes { get; }
 
     /// <summary>Frames accepted so far (= the stream position of the next frame).</summary>
     public long Steps => _steps;

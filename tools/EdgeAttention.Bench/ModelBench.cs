@@ -16,7 +16,7 @@ namespace EdgeAttention.Bench;
 public static class ModelBench
 {
     private sealed record Row(string Model, string Weights, string Execution, double P50Us, double P99Us, double MeanUs,
-        double BytesPerStep, long ArenaBytes, long MultiplyAdds, int Steps);
+        double BytesPerStep, long ArenaBytes, long SessionBytes, long MultiplyAdds, int Steps);
 
     public static ModelConfig Gtzan(int layers, LandmarkMode mode)
     {
@@ -67,9 +67,8 @@ public static class ModelBench
                         files.AppendLine(CultureInfo.InvariantCulture,
                             $"| {c.Name} | {(int8 ? "int8" : "f32")} | {bytes.Length:N0} | {(int8 ? $"{100.0 * bytes.Length / f32Bytes:F1}%" : "100%")} | {loadMs:F2} |");
                         using ModelFile file = ModelFile.Open(path);
-                        foreach (Execution e in new[] { Execution.Continual, Execution.Recompute })
+                        foreach (Row r in MeasurePair(c, file, int8, steps))
                         {
-                            Row r = Measure(c, file, int8, e, e == Execution.Continual ? steps * 5 : steps);
                             rows.Add(r);
                             Console.Error.WriteLine($"{r.Model} {r.Weights} {r.Execution}: p50 {r.P50Us:F1} µs, p99 {r.P99Us:F1} µs");
                         }
@@ -97,33 +96,61 @@ public static class ModelBench
         return best;
     }
 
-    private static Row Measure(ModelConfig c, ModelFile file, bool int8, Execution e, int steps)
+    /// <summary>
+    /// Times both executions interleaved (one recompute step, then five continual steps, repeated) so that both
+    /// see the same machine load; returns [continual, recompute].
+    /// </summary>
+    private static Row[] MeasurePair(ModelConfig c, ModelFile file, bool int8, int steps)
     {
-        using var s = new Session(file, e);
+        using var cont = new Session(file, Execution.Continual);
+        using var rec = new Session(file, Execution.Recompute);
         var rng = new Random(7);
-        int warm = c.Window + 20;
         var frames = new float[64][];
         for (int i = 0; i < frames.Length; i++)
         {
             frames[i] = new float[c.InputFeatures];
             for (int j = 0; j < c.InputFeatures; j++) frames[i][j] = (float)(rng.NextDouble() * 2 - 1);
         }
-        var logits = new float[s.Classes];
-        for (int i = 0; i < warm; i++) s.Step(frames[i % frames.Length], logits);
-        var times = new double[steps];
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        var logits = new float[cont.Classes];
+        int warm = c.Window + 20;
+        for (int i = 0; i < warm; i++) { cont.Step(frames[i % frames.Length], logits); rec.Step(frames[i % frames.Length], logits); }
+        const int ContinualPerRecompute = 5;
+        var tc = new double[steps * ContinualPerRecompute];
+        var tr = new double[steps];
+        long allocC = 0, allocR = 0;
+        int fc = 0, fr = 0;
         for (int i = 0; i < steps; i++)
         {
+            long a0 = GC.GetAllocatedBytesForCurrentThread();
             long t0 = Stopwatch.GetTimestamp();
-            StepStatus st = s.Step(frames[i % frames.Length], logits);
-            times[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-            if (st != StepStatus.Ready) throw new InvalidOperationException($"step {i} returned {st}");
+            StepStatus st = rec.Step(frames[fr++ % frames.Length], logits);
+            tr[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+            allocR += GC.GetAllocatedBytesForCurrentThread() - a0;
+            if (st != StepStatus.Ready) throw new InvalidOperationException($"recompute step {i} returned {st}");
+            for (int j = 0; j < ContinualPerRecompute; j++)
+            {
+                a0 = GC.GetAllocatedBytesForCurrentThread();
+                t0 = Stopwatch.GetTimestamp();
+                st = cont.Step(frames[fc++ % frames.Length], logits);
+                tc[i * ContinualPerRecompute + j] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+                allocC += GC.GetAllocatedBytesForCurrentThread() - a0;
+                if (st != StepStatus.Ready) throw new InvalidOperationException($"continual step {i} returned {st}");
+            }
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        return
+        [
+            Summarize(c, int8, Execution.Continual, tc, allocC, cont.ArenaBytes, cont.LoadAllocatedBytes),
+            Summarize(c, int8, Execution.Recompute, tr, allocR, rec.ArenaBytes, rec.LoadAllocatedBytes),
+        ];
+    }
+
+    private static Row Summarize(ModelConfig c, bool int8, Execution e, double[] times, long allocated, long arena, long session)
+    {
+        double mean = times.Average();
         Array.Sort(times);
+        int n = times.Length;
         return new Row(c.Name!, int8 ? "int8" : "f32", e.ToString().ToLowerInvariant(),
-            times[steps / 2], times[Math.Min(steps - 1, (int)(steps * 0.99))], times.Average(),
-            (double)allocated / steps, s.ArenaBytes, ModelCost.Total(c, e), steps);
+            times[n / 2], times[Math.Min(n - 1, (int)(n * 0.99))], mean, (double)allocated / n, arena, session, ModelCost.Total(c, e), n);
     }
 
     private static string Report(List<Row> rows, string files, int steps)
@@ -134,22 +161,25 @@ public static class ModelBench
         sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}, " +
             $".NET {Environment.Version}, kernels: {KernelDispatch.Describe()}. Shared, noisy machine: compare ratios within one run.");
         sb.AppendLine("GTZAN-sized model: F = 128, d = 192, 16 heads, n = 120, ff = 192, Nyström m = 8 (6 pinv iterations), post-norm, GELU, recycling P = 120, C = 10.");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Steps timed after {120 + 20} warm-up steps: {steps * 5} (continual), {steps} (recompute). Random weights.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Steps timed after {120 + 20} warm-up steps: {steps * 5} (continual), {steps} (recompute), interleaved (1 recompute step, 5 continual steps, repeated) so both see the same load. Random weights.");
         sb.AppendLine();
-        sb.AppendLine("| model | weights | execution | p50 µs/step | p99 µs/step | mean µs | bytes alloc/step | arena bytes | multiply-adds/step |");
-        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| model | weights | execution | p50 µs/step | p99 µs/step | mean µs | bytes alloc/step | arena bytes | session bytes | multiply-adds/step |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (Row r in rows)
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Model} | {r.Weights} | {r.Execution} | {r.P50Us:F1} | {r.P99Us:F1} | {r.MeanUs:F1} | {r.BytesPerStep:F1} | {r.ArenaBytes:N0} | {r.MultiplyAdds:N0} |");
+                $"| {r.Model} | {r.Weights} | {r.Execution} | {r.P50Us:F1} | {r.P99Us:F1} | {r.MeanUs:F1} | {r.BytesPerStep:F1} | {r.ArenaBytes:N0} | {r.SessionBytes:N0} | {r.MultiplyAdds:N0} |");
+        sb.AppendLine();
+        sb.AppendLine("arena bytes = the session's one arena (activations, token ring, scratch); session bytes = everything the");
+        sb.AppendLine("Session constructor allocated (weight copies + arena + attention state), i.e. the whole per-stream footprint.");
         sb.AppendLine();
         sb.AppendLine("Speed-up of continual over recompute (p50 latency; multiply-adds):");
         sb.AppendLine();
-        sb.AppendLine("| model | weights | p50 speed-up | multiply-add ratio |");
-        sb.AppendLine("|---|---|---:|---:|");
+        sb.AppendLine("| model | weights | p50 speed-up | mean speed-up | multiply-add ratio |");
+        sb.AppendLine("|---|---|---:|---:|---:|");
         foreach (Row c in rows.Where(r => r.Execution == "continual"))
         {
             Row r = rows.First(x => x.Model == c.Model && x.Weights == c.Weights && x.Execution == "recompute");
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {c.Model} | {c.Weights} | {r.P50Us / c.P50Us:F1}× | {(double)r.MultiplyAdds / c.MultiplyAdds:F1}× |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {c.Model} | {c.Weights} | {r.P50Us / c.P50Us:F1}× | {r.MeanUs / c.MeanUs:F1}× | {(double)r.MultiplyAdds / c.MultiplyAdds:F1}× |");
         }
         sb.AppendLine();
         sb.AppendLine("Model files (SyntheticModel → ModelWriter; load = ModelFile.Open + new Session, best of 5):");
