@@ -27,18 +27,25 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     private readonly int _n, _h, _dh, _d, _m, _iters, _refresh;
     private readonly float _scale;
     private readonly bool _retro, _continual;
-    private readonly float[] _kr, _vr, _qr;            // rings [h][n][d_h]; _qr = q/√d_h (retroactive)
+    private readonly float[] _kr, _qr;                 // rings [h][n][d_h]; _qr = q/√d_h (retroactive)
+    private readonly double[] _vr;                     // value ring [h][n][d_h] in float64 (the sums' operand)
     private readonly float[] _lq, _lk, _lqs;           // landmarks [h][m][d_h]: Q̃, K̃, Q̃/√d_h
     private readonly float[] _sa;                      // A scores [h][m][m]
     private readonly double[] _g;                      // G = pinv(A) [h][m][m], float64
     private readonly float[] _ks;                      // key scores [h][n][m]: Q̃_j·k_slot/√d_h
+    // Term cache: _ke[h][slot][j] = the term exp(ks − c) exactly as it was added to row j, _kc = the row's shift c
+    // then. The leaving term is _ke (shift unchanged since) or _ke·exp(_kc − shift) (shift moved; shifts only grow
+    // between rebuilds, and a rebuild rewrites the whole column), so removal subtracts what was added.
+    private readonly double[] _ke, _kc;
     private readonly float[] _fs;                      // retroactive: query scores q_i·K̃_j/√d_h [h][n][m]
     private readonly double[] _p;                      // retroactive: P rows softmax(F_i)·G [h][n][m]
     private readonly double[] _shift, _phi, _peak;     // [h][m]
     private readonly double[] _acc;                    // [h][m][d_h]
     private readonly long[] _built;                    // [h][m] step of the row's last exact build
-    private readonly float[] _sNew, _fRow, _qsc, _col;
-    private readonly double[] _out, _yRow, _pRow, _bv;
+    private readonly float[] _sNew, _fRow, _col;
+    private readonly double[] _out, _pRow, _bv, _eNew, _terms;
+    private readonly float[] _expIn, _expOut;
+    private readonly double[] _vNew;
     private readonly bool[] _rebuild;
     // Continual landmarks: segment of each offset in the cycle, whether the offset ends a segment, running sums.
     private readonly int[] _segOf;
@@ -55,18 +62,20 @@ internal sealed class ContinualNystromEngine : ContinualEngine
         _retro = retroactive;
         _continual = o.Mode == LandmarkMode.Continual;
         int n = _n, h = _h, dh = _dh, m = _m;
-        _kr = new float[h * n * dh]; _vr = new float[h * n * dh];
+        _kr = new float[h * n * dh]; _vr = new double[h * n * dh]; _vNew = new double[dh];
         _qr = retroactive ? new float[h * n * dh] : [];
         _lq = new float[h * m * dh]; _lk = new float[h * m * dh]; _lqs = new float[h * m * dh];
         _sa = new float[h * m * m]; _g = new double[h * m * m];
         _ks = new float[h * n * m];
+        _ke = new double[h * n * m]; _kc = new double[h * n * m];
         _fs = retroactive ? new float[h * n * m] : [];
         _p = retroactive ? new double[h * n * m] : [];
         _shift = new double[h * m]; _phi = new double[h * m]; _peak = new double[h * m];
         _acc = new double[h * m * dh];
         _built = new long[h * m];
-        _sNew = new float[m]; _fRow = new float[m]; _qsc = new float[dh]; _col = new float[n];
-        _out = new double[dh]; _yRow = new double[m]; _pRow = new double[m]; _bv = new double[m * dh];
+        _sNew = new float[m]; _fRow = new float[m]; _col = new float[n];
+        _out = new double[dh]; _pRow = new double[m]; _bv = new double[m * dh];
+        _eNew = new double[m]; _terms = new double[n]; _expIn = new float[m]; _expOut = new float[m];
         _rebuild = new bool[m];
         _inverse = new LandmarkInverse(m);
         _segOf = new int[n]; _segEnd = new bool[n];
@@ -91,8 +100,9 @@ internal sealed class ContinualNystromEngine : ContinualEngine
 
     /// <summary>
     /// Per head (steady state, from the loops in <see cref="Step"/>):
-    ///   single-output: m·d_h [new key scores] + 2m·d_h [slides] + d_h [q/√d_h] + m·d_h [F row] + m [normalise]
-    ///                  + m² [F·G] + m [p/φ] + m·d_h [output] = 5m·d_h + d_h + m² + 2m;
+    ///   single-output: m·d_h [new key scores] + 2m·d_h [slides] + m·d_h [F row] + m [1/√d_h] + m [normalise]
+    ///                  + m² [F·G] + m [p/φ] + m·d_h [output] = 5m·d_h + m² + 3m
+    ///                  (the paper's 7m·d + m² recomputes the leaving key's m scores; we cache them per ring slot);
     ///   retroactive:   m·d_h + 2m·d_h + d_h + m·d_h + m + m² [new P row] + m·d_h [acc/φ] + n·m·d_h [outputs];
     ///   + drift refresh amortised ⌈m·n·d_h / R⌉;
     ///   continual landmarks add 2d_h [segment sums] and, amortised over the n/m steps of a segment,
@@ -104,7 +114,7 @@ internal sealed class ContinualNystromEngine : ContinualEngine
         get
         {
             long n = _n, dh = _dh, m = _m;
-            long perHead = _retro ? 5 * m * dh + dh + m + m * m + n * m * dh : 5 * m * dh + dh + m * m + 2 * m;
+            long perHead = _retro ? 5 * m * dh + dh + m + m * m + n * m * dh : 5 * m * dh + m * m + 3 * m;
             perHead += (m * n * dh + _refresh - 1) / _refresh;
             if (_continual)
             {
@@ -121,12 +131,14 @@ internal sealed class ContinualNystromEngine : ContinualEngine
         _t = 0;
         Array.Clear(_kr); Array.Clear(_vr); Array.Clear(_qr);
         Array.Clear(_shift); Array.Clear(_phi); Array.Clear(_peak); Array.Clear(_acc); Array.Clear(_built);
+        Array.Clear(_ke); Array.Clear(_kc);
         Array.Clear(_sumQ); Array.Clear(_sumK);
         if (_continual) { Array.Clear(_lq); Array.Clear(_lk); Array.Clear(_lqs); Array.Clear(_sa); Array.Clear(_g); }
         CancellationRebuilds = 0;
     }
 
     private Span<float> HeadRing(float[] ring, int h) => ring.AsSpan(h * _n * _dh, _n * _dh);
+    private Span<double> HeadRing(double[] ring, int h) => ring.AsSpan(h * _n * _dh, _n * _dh);
     private Span<float> HeadLm(float[] lm, int h) => lm.AsSpan(h * _m * _dh, _m * _dh);
     private Span<float> HeadMm(float[] mm, int h) => mm.AsSpan(h * _m * _m, _m * _m);
     private Span<double> HeadMm(double[] mm, int h) => mm.AsSpan(h * _m * _m, _m * _m);
@@ -181,7 +193,8 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     {
         int dh = _dh;
         k.CopyTo(HeadRing(_kr, h).Slice(slot * dh, dh));
-        v.CopyTo(HeadRing(_vr, h).Slice(slot * dh, dh));
+        Span<double> vr = HeadRing(_vr, h).Slice(slot * dh, dh);
+        for (int c = 0; c < dh; c++) vr[c] = v[c];
         if (_retro) RowScale.Compute(q, _scale, HeadRing(_qr, h).Slice(slot * dh, dh));
     }
 
@@ -214,19 +227,23 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     }
 
     // Exact row j of the sums from the cached key scores (column j) and the value ring: n·d_h multiply-adds.
+    // Refills the row's term cache.
     private void BuildRow(int h, int j)
     {
         int n = _n, m = _m, dh = _dh, b = h * m + j;
         ReadOnlySpan<float> ks = HeadNm(_ks, h);
         for (int i = 0; i < n; i++) _col[i] = ks[i * m + j];
-        ShiftedSums.Build(_col, HeadRing(_vr, h), out _shift[b], out _phi[b], out _peak[b], _acc.AsSpan(b * dh, dh));
+        ShiftedSums.Build(_col, HeadRing(_vr, h), out _shift[b], out _phi[b], out _peak[b], _acc.AsSpan(b * dh, dh), _terms);
+        double c = _shift[b];
+        int kb = h * n * m + j;
+        for (int i = 0; i < n; i++, kb += m) { _ke[kb] = _terms[i]; _kc[kb] = c; }
     }
 
     // P_i = softmax(F scores_i) · G [m]: m + m² multiply-adds.
     private void BuildP(int h, int i)
     {
         int m = _m;
-        LandmarkInverse.SoftmaxTimesG(HeadNm(_fs, h).Slice(i * m, m), HeadMm(_g, h), _yRow, HeadNm(_p, h).Slice(i * m, m));
+        LandmarkInverse.SoftmaxTimesG(HeadNm(_fs, h).Slice(i * m, m), 1f, _expOut, HeadMm(_g, h), HeadNm(_p, h).Slice(i * m, m));
     }
 
     // Steady-state step t ≥ n for head h: the token in `slot` leaves, (q, k, v) arrives there.
@@ -236,20 +253,30 @@ internal sealed class ContinualNystromEngine : ContinualEngine
         Span<float> ks = HeadNm(_ks, h);
         Span<float> sOld = ks.Slice(slot * m, m);
         MatVec.Compute(HeadLm(_lqs, h), k, default, _sNew);               // s_j,new = Q̃_j·k/√d_h
-        ReadOnlySpan<float> vOld = HeadRing(_vr, h).Slice(slot * dh, dh);
+        ReadOnlySpan<double> vOld = HeadRing(_vr, h).Slice(slot * dh, dh);
+        for (int c = 0; c < dh; c++) _vNew[c] = v[c];
+        int kb0 = (h * n + slot) * m;
+        // New terms exp(s_j,new − c_j) for all m rows with one vector exp (float; rows whose shift moves use 1).
+        for (int j = 0; j < m; j++) _expIn[j] = (float)Math.Min(0.0, _sNew[j] - _shift[h * m + j]);
+        Softmax.ShiftedExp(_expIn, 0f, _expOut);
         for (int j = 0; j < m; j++)
         {
-            int b = h * m + j;
+            int b = h * m + j, kb = kb0 + j;
             bool rebuild = j == changed || t - _built[b] >= _refresh;
-            if (j != changed && ShiftedSums.Slide(ref _shift[b], ref _phi[b], ref _peak[b], _acc.AsSpan(b * dh, dh), sOld[j], vOld, _sNew[j], v))
+            if (j != changed)
             {
-                CancellationRebuilds++;
-                rebuild = true;
+                double eOld = _kc[kb] == _shift[b] ? _ke[kb] : _ke[kb] * Math.Exp(_kc[kb] - _shift[b]);
+                if (ShiftedSums.Slide(ref _shift[b], ref _phi[b], ref _peak[b], _acc.AsSpan(b * dh, dh), eOld, vOld, _sNew[j], _expOut[j], _vNew, out _eNew[j]))
+                {
+                    CancellationRebuilds++;
+                    rebuild = true;
+                }
             }
             _rebuild[j] = rebuild;
         }
         WriteRing(h, slot, q, k, v);
         _sNew.CopyTo(sOld);
+        for (int j = 0; j < m; j++) { _ke[kb0 + j] = _eNew[j]; _kc[kb0 + j] = _shift[h * m + j]; }
         if (changed >= 0)
         {
             // New landmark j: A row/column (whole A is m²·d_h — recomputed, tiny), G, key scores column j.
@@ -284,16 +311,13 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     private void WriteNewest(int h, ReadOnlySpan<float> q, Span<float> output)
     {
         int m = _m, dh = _dh;
-        RowScale.Compute(q, _scale, _qsc);
-        MatVec.Compute(HeadLm(_lk, h), _qsc, default, _fRow);
-        LandmarkInverse.SoftmaxTimesG(_fRow, HeadMm(_g, h), _yRow, _pRow);
+        MatVec.Compute(HeadLm(_lk, h), q, default, _fRow);                 // q·K̃_j (unscaled)
+        LandmarkInverse.SoftmaxTimesG(_fRow, _scale, _fRow, HeadMm(_g, h), _pRow);
         Array.Clear(_out);
         for (int j = 0; j < m; j++)
         {
             int b = h * m + j;
-            double w = _pRow[j] / _phi[b];
-            ReadOnlySpan<double> acc = _acc.AsSpan(b * dh, dh);
-            for (int c = 0; c < dh; c++) _out[c] += w * acc[c];
+            DoubleMath.Axpy(_pRow[j] / _phi[b], _acc.AsSpan(b * dh, dh), _out);
         }
         for (int c = 0; c < dh; c++) output[c] = (float)_out[c];
     }

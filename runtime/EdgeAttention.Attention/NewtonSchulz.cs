@@ -1,3 +1,5 @@
+using EdgeAttention.Kernels;
+
 namespace EdgeAttention.Attention;
 
 /// <summary>
@@ -70,25 +72,17 @@ internal sealed class LandmarkInverse
     }
 
     /// <summary>
-    /// y = softmax(x) in float64 (max subtracted), then p = y · G [m] with G [m×m] float64. The products after
-    /// pinv are kept in float64 because G of an ill-conditioned A has large entries of both signs.
-    /// Multiply-adds: m (normalise) + m².
+    /// p = softmax(scale·x) · G [m], G [m×m] float64; the softmax runs in float with the kernels' vector exp in
+    /// <paramref name="scratch"/> [m] (may alias x). The product with G is float64 because G of an ill-conditioned
+    /// A has large entries of both signs. Multiply-adds: m (scale) + m (normalise) + m².
     /// </summary>
-    internal static void SoftmaxTimesG(ReadOnlySpan<float> x, ReadOnlySpan<double> g, Span<double> y, Span<double> p)
+    internal static void SoftmaxTimesG(ReadOnlySpan<float> x, float scale, Span<float> scratch, ReadOnlySpan<double> g, Span<double> p)
     {
         int m = x.Length;
-        float max = float.NegativeInfinity;
-        for (int j = 0; j < m; j++) if (x[j] > max) max = x[j];
-        double sum = 0;
-        for (int j = 0; j < m; j++) { double e = Math.Exp((double)x[j] - max); y[j] = e; sum += e; }
-        double inv = 1.0 / sum;
+        RowScale.Compute(x, scale, scratch);
+        Softmax.Compute(scratch, scratch);
         p.Clear();
-        for (int i = 0; i < m; i++)
-        {
-            double f = y[i] * inv;
-            ReadOnlySpan<double> row = g.Slice(i * m, m);
-            for (int j = 0; j < m; j++) p[j] += f * row[j];
-        }
+        for (int i = 0; i < m; i++) DoubleMath.Axpy(scratch[i], g.Slice(i * m, m), p);
     }
 
     /// <summary>out[c] = Σ_j p[j] · bv[j, c] accumulated in float64; bv [m × d_h] float64 or float.</summary>
@@ -96,12 +90,7 @@ internal sealed class LandmarkInverse
     {
         int dh = output.Length;
         acc.Clear();
-        for (int j = 0; j < p.Length; j++)
-        {
-            double w = p[j];
-            ReadOnlySpan<double> row = bv.Slice(j * dh, dh);
-            for (int c = 0; c < dh; c++) acc[c] += w * row[c];
-        }
+        for (int j = 0; j < p.Length; j++) DoubleMath.Axpy(p[j], bv.Slice(j * dh, dh), acc);
         for (int c = 0; c < dh; c++) output[c] = (float)acc[c];
     }
 

@@ -24,10 +24,26 @@ internal static class ShiftedSums
     /// Multiply-adds: 2·d_h (plus d_h when the shift moves).
     /// </summary>
     public static bool Slide(ref double shift, ref double phi, ref double peak, Span<double> acc,
-        float sOld, ReadOnlySpan<float> vOld, float sNew, ReadOnlySpan<float> vNew)
+        float sOld, ReadOnlySpan<float> vOld, float sNew, ReadOnlySpan<float> vNew) =>
+        Slide(ref shift, ref phi, ref peak, acc, Math.Exp(sOld - shift), vOld, sNew, vNew, out _, out _);
+
+    /// <summary>
+    /// As above with the leaving term given as eOld = its value in the sums (e.g. cached when the key arrived and
+    /// rescaled by the shift moves since). eNew receives the new key's term as added (cache it); shifted tells
+    /// whether the reference shift moved.
+    /// </summary>
+    public static bool Slide(ref double shift, ref double phi, ref double peak, Span<double> acc,
+        double eOld, ReadOnlySpan<float> vOld, float sNew, ReadOnlySpan<float> vNew, out double eNew, out bool shifted) =>
+        Slide(ref shift, ref phi, ref peak, acc, eOld, vOld, sNew, double.NaN, vNew, out eNew, out shifted);
+
+    /// <summary>
+    /// As above with the new term precomputed: ePre = exp(sNew − shift) (e.g. a vector float exp; used when
+    /// sNew ≤ shift; NaN means compute it here).
+    /// </summary>
+    public static bool Slide(ref double shift, ref double phi, ref double peak, Span<double> acc,
+        double eOld, ReadOnlySpan<float> vOld, float sNew, double ePre, ReadOnlySpan<float> vNew, out double eNew, out bool shifted)
     {
         double c = shift;
-        double eOld = Math.Exp(sOld - c);
         if (sNew > c)
         {
             // New maximum: move the reference shift to sNew and rescale the sums (online softmax).
@@ -36,16 +52,66 @@ internal static class ShiftedSums
             for (int i = 0; i < acc.Length; i++) acc[i] = acc[i] * f + vNew[i] - eOld * vOld[i];
             shift = sNew;
             phi += 1.0;
+            eNew = 1.0;
+            shifted = true;
         }
         else
         {
-            double eNew = Math.Exp(sNew - c);
-            for (int i = 0; i < acc.Length; i++) acc[i] += eNew * vNew[i] - eOld * vOld[i];
-            phi += eNew;
+            double e = double.IsNaN(ePre) ? Math.Exp(sNew - c) : ePre;
+            for (int i = 0; i < acc.Length; i++) acc[i] += e * vNew[i] - eOld * vOld[i];
+            phi += e;
+            eNew = e;
+            shifted = false;
         }
         if (phi > peak) peak = phi;
         phi -= eOld;
         return !(phi >= RebuildRatio * peak);
+    }
+
+    /// <summary>
+    /// Float64 value rows (vectorised): as the ePre overload above with vOld, vNew [d_h] in float64.
+    /// </summary>
+    public static bool Slide(ref double shift, ref double phi, ref double peak, Span<double> acc,
+        double eOld, ReadOnlySpan<double> vOld, float sNew, double ePre, ReadOnlySpan<double> vNew, out double eNew)
+    {
+        double c = shift;
+        if (sNew > c)
+        {
+            double f = Math.Exp(c - sNew);
+            phi *= f; peak *= f; eOld *= f;
+            DoubleMath.ScaleAddSub(acc, f, 1.0, vNew, eOld, vOld);
+            shift = sNew;
+            phi += 1.0;
+            eNew = 1.0;
+        }
+        else
+        {
+            DoubleMath.AddSub(acc, ePre, vNew, eOld, vOld);
+            phi += ePre;
+            eNew = ePre;
+        }
+        if (phi > peak) peak = phi;
+        phi -= eOld;
+        return !(phi >= RebuildRatio * peak);
+    }
+
+    /// <summary>Exact rebuild with float64 values [n × d_h]; terms [n] receives exp(s_j − shift).</summary>
+    public static void Build(ReadOnlySpan<float> scores, ReadOnlySpan<double> values, out double shift, out double phi, out double peak, Span<double> acc,
+        Span<double> terms)
+    {
+        int dh = acc.Length;
+        float max = float.NegativeInfinity;
+        for (int i = 0; i < scores.Length; i++) if (scores[i] > max) max = scores[i];
+        acc.Clear();
+        double sum = 0;
+        for (int j = 0; j < scores.Length; j++)
+        {
+            double e = Math.Exp((double)scores[j] - max);
+            terms[j] = e;
+            sum += e;
+            DoubleMath.Axpy(e, values.Slice(j * dh, dh), acc);
+        }
+        shift = max; phi = sum; peak = sum;
     }
 
     /// <summary>
@@ -75,7 +141,12 @@ internal static class ShiftedSums
     /// Exact rebuild: scores [n] (one per ring slot), values [n × d_h] (same slots), acc [d_h].
     /// shift = max score, φ = Σ exp(s − shift) ≥ 1, peak = φ. Multiply-adds: n·d_h.
     /// </summary>
-    public static void Build(ReadOnlySpan<float> scores, ReadOnlySpan<float> values, out double shift, out double phi, out double peak, Span<double> acc)
+    public static void Build(ReadOnlySpan<float> scores, ReadOnlySpan<float> values, out double shift, out double phi, out double peak, Span<double> acc) =>
+        Build(scores, values, out shift, out phi, out peak, acc, default);
+
+    /// <summary>As above; when <paramref name="terms"/> is not empty it receives exp(s_j − shift) per slot [n].</summary>
+    public static void Build(ReadOnlySpan<float> scores, ReadOnlySpan<float> values, out double shift, out double phi, out double peak, Span<double> acc,
+        Span<double> terms)
     {
         int dh = acc.Length;
         float max = float.NegativeInfinity;
@@ -85,6 +156,7 @@ internal static class ShiftedSums
         for (int j = 0; j < scores.Length; j++)
         {
             double e = Math.Exp((double)scores[j] - max);
+            if (!terms.IsEmpty) terms[j] = e;
             sum += e;
             ReadOnlySpan<float> v = values.Slice(j * dh, dh);
             for (int i = 0; i < dh; i++) acc[i] += e * v[i];

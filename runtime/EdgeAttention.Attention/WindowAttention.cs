@@ -16,13 +16,13 @@ public sealed class WindowAttention
     private readonly bool _nystrom;
     // Per-head gathered rows [n × d_h] (q pre-multiplied by 1/√d_h).
     private readonly float[] _qh, _kh, _vh, _oh;
-    // Softmax: all-rows score matrix [n × n] (only when needed) and one score row [n].
-    private readonly float[] _s, _row;
+    // Softmax: one score row [n].
+    private readonly float[] _row;
     // Nyström scratch: landmarks [h, m, d_h] (window means), scaled Q̃ [m × d_h], A scores [m × m], G [m × m],
     // B [m × n], BV [m × d_h] (float, then float64 copy), F scores [n × m], one F row [m]; float64 softmax row,
     // P row = F·G [m] and output accumulator [d_h]. Everything right of pinv(A) is float64 (G can be large).
     private readonly float[] _lq, _lk, _lqs, _sa, _b, _bv, _f, _fRow;
-    private readonly double[] _g, _bvd, _yRow, _pRow, _acc;
+    private readonly double[] _g, _bvd, _pRow, _acc;
     private readonly LandmarkInverse? _inverse;
 
     /// <summary>Allocates all scratch for one window of <paramref name="o"/>.</summary>
@@ -36,20 +36,19 @@ public sealed class WindowAttention
         _nystrom = o.UsesNystrom;
         _qh = new float[_n * _dh]; _kh = new float[_n * _dh]; _vh = new float[_n * _dh]; _oh = new float[_n * _dh];
         _row = new float[_n];
-        _s = _nystrom ? [] : new float[_n * _n];
         if (_nystrom)
         {
             int m = _m;
             _lq = new float[_h * m * _dh]; _lk = new float[_h * m * _dh]; _lqs = new float[m * _dh];
             _sa = new float[m * m]; _g = new double[m * m]; _b = new float[m * _n]; _bv = new float[m * _dh];
             _f = new float[_n * m]; _fRow = new float[m];
-            _bvd = new double[m * _dh]; _yRow = new double[m]; _pRow = new double[m]; _acc = new double[_dh];
+            _bvd = new double[m * _dh]; _pRow = new double[m]; _acc = new double[_dh];
             _inverse = new LandmarkInverse(m);
         }
         else
         {
             _lq = _lk = _lqs = _sa = _b = _bv = _f = _fRow = [];
-            _g = _bvd = _yRow = _pRow = _acc = [];
+            _g = _bvd = _pRow = _acc = [];
         }
     }
 
@@ -153,10 +152,14 @@ public sealed class WindowAttention
             }
             else
             {
+                // Row by row (no n×n scratch; small d_h makes a row of MatVec faster than a blocked MatMul).
                 Gather(q, h, 0, n, _scale, _qh);
-                MatMul.ComputeTransposedB(_qh, _kh, _s, n, dh, n);          // S [n × n] = Q Kᵀ/√d_h
-                for (int i = 0; i < n; i++) { Span<float> r = _s.AsSpan(i * n, n); Softmax.Compute(r, r); }
-                MatMul.Compute(_s, _vh, _oh, n, n, dh);                      // O = softmax(S) V
+                for (int i = 0; i < n; i++)
+                {
+                    MatVec.Compute(_kh, _qh.AsSpan(i * dh, dh), default, _row);   // s_ij = q_i·k_j/√d_h
+                    Softmax.Compute(_row, _row);
+                    MatVecTransposed.Compute(_vh, _row, _oh.AsSpan(i * dh, dh));  // o_i = Σ_j p_ij v_j
+                }
                 Scatter(_oh, h, n, output);
             }
         }
@@ -186,7 +189,7 @@ public sealed class WindowAttention
                 Span<float> qs = _qh.AsSpan(0, dh);
                 Gather(q, h, n - 1, 1, _scale, qs);
                 MatVec.Compute(lk, qs, default, _fRow);                          // F scores row [m]
-                LandmarkInverse.SoftmaxTimesG(_fRow, _g, _yRow, _pRow);          // P row = softmax(F row) · G
+                LandmarkInverse.SoftmaxTimesG(_fRow, 1f, _fRow, _g, _pRow);          // P row = softmax(F row) · G
                 LandmarkInverse.Combine(_pRow, _bvd, _acc, output.Slice(h * dh, dh)); // out = P row · BV
             }
             else
@@ -195,7 +198,7 @@ public sealed class WindowAttention
                 MatMul.ComputeTransposedB(_qh, lk, _f, n, dh, m);                // F scores [n × m]
                 for (int i = 0; i < n; i++)
                 {
-                    LandmarkInverse.SoftmaxTimesG(_f.AsSpan(i * m, m), _g, _yRow, _pRow);
+                    LandmarkInverse.SoftmaxTimesG(_f.AsSpan(i * m, m), 1f, _fRow, _g, _pRow);
                     LandmarkInverse.Combine(_pRow, _bvd, _acc, _oh.AsSpan(i * dh, dh));
                 }
                 Scatter(_oh, h, n, output);

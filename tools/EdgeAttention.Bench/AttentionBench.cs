@@ -72,16 +72,17 @@ public static class AttentionBench
 
         var results = new List<Result>();
         var total = Stopwatch.StartNew();
-        Console.WriteLine($"attention bench: d_model = 200 single head (paper Fig. 4 setting), m = 8; GTZAN n = 120, d_model = 192, 16 heads, m = 8");
+        Console.WriteLine($"attention bench: d_model = 200 single head (paper Fig. 4 setting), m = 8; GTZAN n = 120, d_model = 192, 16 heads, m = 8; " +
+            $"timing = {(AttentionClock.ThreadCpu ? "thread CPU time" : "wall time")}, median of interleaved samples");
         foreach (Setting s in settings)
         {
             Console.WriteLine();
             Console.WriteLine($"{s.Name}: n = {s.N}, heads = {s.Heads}, d_h = {s.HeadDim}, m = {s.M}");
             Console.WriteLine($"  {"variant",-52} {"median/step",12} {"mult-adds",14} {"paper",14} {"× faster",10} {"× fewer",10}");
             double baseNs = 0, baseMacs = 0;
-            foreach (Variant v in Variants)
+            foreach (Result r in MeasureSetting(s, quick))
             {
-                Result r = Measure(s, v, quick);
+                Variant v = r.Variant;
                 results.Add(r);
                 if (v == Variants[0]) { baseNs = r.MedianNs; baseMacs = r.MultiplyAdds; }
                 Console.WriteLine($"  {v.Name,-52} {FormatTime(r.MedianNs),12} {r.MultiplyAdds,14:N0} {(r.PaperMultiplyAdds is double p ? p.ToString("N0", CultureInfo.InvariantCulture) : "—"),14} {baseNs / r.MedianNs,10:F1} {baseMacs / r.MultiplyAdds,10:F1}");
@@ -134,49 +135,68 @@ public static class AttentionBench
         return x;
     }
 
-    private static Result Measure(Setting s, Variant v, bool quick)
+    /// <summary>
+    /// Measures every variant of one setting. Samples are interleaved across variants (round robin), so load from
+    /// other processes on a shared machine hits all variants alike and the ratios stay meaningful.
+    /// </summary>
+    private static List<Result> MeasureSetting(Setting s, bool quick)
+    {
+        int samples = quick ? 5 : 11;
+        double sampleMs = quick ? 1 : 3;
+        var bodies = new List<(Variant Variant, Action<int> Body, long Macs)>();
+        foreach (Variant v in Variants) bodies.Add(Prepare(s, v));
+        var calls = new int[bodies.Count];
+        for (int i = 0; i < bodies.Count; i++) calls[i] = Calibrate(bodies[i].Body, sampleMs);
+        var ns = new double[bodies.Count][];
+        for (int i = 0; i < bodies.Count; i++) ns[i] = new double[samples];
+        for (int k = 0; k < samples; k++)
+            for (int i = 0; i < bodies.Count; i++)
+            {
+                double t0 = AttentionClock.NowNs();
+                bodies[i].Body(calls[i]);
+                ns[i][k] = (AttentionClock.NowNs() - t0) / calls[i];
+            }
+        var results = new List<Result>();
+        for (int i = 0; i < bodies.Count; i++)
+        {
+            Array.Sort(ns[i]);
+            results.Add(new Result(s, bodies[i].Variant, ns[i][samples / 2], bodies[i].Macs, bodies[i].Variant.Paper?.Invoke(s), (long)calls[i] * samples));
+        }
+        return results;
+    }
+
+    private static (Variant, Action<int>, long) Prepare(Setting s, Variant v)
     {
         AttentionOptions o = Options(s, v);
         int d = s.D, n = s.N;
         const int pool = 1031;   // prime: the stream cycles through random rows without aligning to n
         var rng = new Random(2);
         float[] q = Gauss(rng, pool * d), k = Gauss(rng, pool * d), val = Gauss(rng, pool * d);
-        long steps = 0;
-        Action<int> body;
-        long macs;
         if (v.Exec == Exec.Recompute)
         {
             var w = new WindowAttention(o);
             float[] wq = q.AsSpan(0, n * d).ToArray(), wk = k.AsSpan(0, n * d).ToArray(), wv = val.AsSpan(0, n * d).ToArray();
             var output = new float[v.AllRows ? n * d : d];
             bool newest = !v.AllRows;
-            body = calls => { for (int c = 0; c < calls; c++) w.Compute(wq, wk, wv, output, newest); steps += calls; };
-            macs = w.MultiplyAdds(newest);
+            return (v, calls => { for (int c = 0; c < calls; c++) w.Compute(wq, wk, wv, output, newest); }, w.MultiplyAdds(newest));
         }
-        else
+        var att = new ContinualAttention(o, v.AllRows);
+        var outputs = new float[att.OutputLength];
+        int r = 0;
+        for (int t = 0; t < n - 1; t++, r = (r + 1) % pool)
+            att.Step(q.AsSpan(r * d, d), k.AsSpan(r * d, d), val.AsSpan(r * d, d), outputs);
+        return (v, calls =>
         {
-            var att = new ContinualAttention(o, v.AllRows);
-            var output = new float[att.OutputLength];
-            int r = 0;
-            for (int t = 0; t < n - 1; t++, r = (r + 1) % pool)
-                att.Step(q.AsSpan(r * d, d), k.AsSpan(r * d, d), val.AsSpan(r * d, d), output);
-            body = calls =>
+            for (int c = 0; c < calls; c++)
             {
-                for (int c = 0; c < calls; c++)
-                {
-                    att.Step(q.AsSpan(r * d, d), k.AsSpan(r * d, d), val.AsSpan(r * d, d), output);
-                    if (++r == pool) r = 0;
-                }
-                steps += calls;
-            };
-            macs = att.MultiplyAddsPerStep;
-        }
-        double median = MedianNs(body, quick ? 1 : 3, quick ? 5 : 11);
-        return new Result(s, v, median, macs, v.Paper?.Invoke(s), steps);
+                att.Step(q.AsSpan(r * d, d), k.AsSpan(r * d, d), val.AsSpan(r * d, d), outputs);
+                if (++r == pool) r = 0;
+            }
+        }, att.MultiplyAddsPerStep);
     }
 
-    /// <summary>Warm-up ~30 ms, calibrate calls per sample to ≈ sampleMs, then the median over samples (ns per call).</summary>
-    internal static double MedianNs(Action<int> body, double sampleMs, int samples)
+    /// <summary>Warm-up ~30 ms (JIT tier-up, caches), then the calls per sample that last about sampleMs.</summary>
+    internal static int Calibrate(Action<int> body, double sampleMs)
     {
         var sw = Stopwatch.StartNew();
         int calls = 1;
@@ -187,18 +207,9 @@ public static class AttentionBench
             long t0 = Stopwatch.GetTimestamp();
             body(calls);
             double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            if (ms >= sampleMs / 4 || calls >= 1 << 24) { calls = (int)Math.Clamp(calls * sampleMs / Math.Max(ms, 1e-6), 1, 1 << 26); break; }
+            if (ms >= sampleMs / 4 || calls >= 1 << 24) return (int)Math.Clamp(calls * sampleMs / Math.Max(ms, 1e-6), 1, 1 << 26);
             calls *= 4;
         }
-        var ns = new double[samples];
-        for (int i = 0; i < samples; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            body(calls);
-            ns[i] = Stopwatch.GetElapsedTime(t0).TotalNanoseconds / calls;
-        }
-        Array.Sort(ns);
-        return ns[samples / 2];
     }
 
     internal static string FormatTime(double ns) =>
