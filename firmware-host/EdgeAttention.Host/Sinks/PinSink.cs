@@ -5,7 +5,9 @@ namespace EdgeAttention.Host.Sinks;
 /// <summary>
 /// GPIO outputs: an alert pin held high while softmax(logits)[alertClass] ≥ threshold (written only on change),
 /// and a busy pin raised just before and lowered just after each Session.Step so a logic analyser measures the
-/// step latency on the board. Either pin is optional (−1). GpioController.Write does not allocate.
+/// step latency on the board. Either pin is optional (−1). Writes go through GpioController.Write(ReadOnlySpan of
+/// PinValuePair): in System.Device.Gpio 4.2 the single-pin Write(int, PinValue) allocates 40 bytes per call, the
+/// span overload none (measured; the zero-allocation test covers this sink).
 /// </summary>
 internal sealed class PinSink : ISink
 {
@@ -49,7 +51,7 @@ internal sealed class PinSink : ISink
     {
         if (_busyPin >= 0)
         {
-            _controller.Write(_busyPin, PinValue.High);
+            Set(_busyPin, PinValue.High);
         }
     }
 
@@ -57,7 +59,7 @@ internal sealed class PinSink : ISink
     {
         if (_busyPin >= 0)
         {
-            _controller.Write(_busyPin, PinValue.Low);
+            Set(_busyPin, PinValue.Low);
         }
     }
 
@@ -71,16 +73,23 @@ internal sealed class PinSink : ISink
         bool high = probabilities[_alertClass] >= _threshold;
         if (high != _alertHigh)
         {
-            _controller.Write(_alertPin, high ? PinValue.High : PinValue.Low);
+            Set(_alertPin, high ? PinValue.High : PinValue.Low);
             _alertHigh = high;
         }
+    }
+
+    private void Set(int pin, PinValue value)
+    {
+        Span<PinValuePair> pair = stackalloc PinValuePair[1];
+        pair[0] = new PinValuePair(pin, value);
+        _controller.Write(pair);
     }
 
     public void Dispose()
     {
         if (_alertPin >= 0 && _alertHigh)
         {
-            _controller.Write(_alertPin, PinValue.Low);
+            Set(_alertPin, PinValue.Low);
         }
 
         if (_ownsController)

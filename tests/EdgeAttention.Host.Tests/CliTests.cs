@@ -1,0 +1,204 @@
+using System.Text;
+using System.Text.Json;
+using EdgeAttention.Format;
+using EdgeAttention.Host.Commands;
+
+namespace EdgeAttention.Host.Tests;
+
+public class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(args, 0, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private static void AssertOneLineError(string err, string contains)
+    {
+        Assert.StartsWith("error: ", err);
+        Assert.Contains(contains, err);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain(" at ", err.Replace("at 115200", string.Empty, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void VersionAndHelp()
+    {
+        var v = Run("--version");
+        Assert.Equal(0, v.Code);
+        Assert.Equal($"edge-attention {Program.Version}", v.Out.Trim());
+        var h = Run("--help");
+        Assert.Equal(0, h.Code);
+        Assert.Contains("edge-attention stream", h.Out);
+        Assert.Contains("selftest", h.Out);
+        var none = Run();
+        Assert.Equal(2, none.Code);
+        Assert.Contains("usage:", none.Err);
+    }
+
+    [Theory]
+    [InlineData(2, "unknown command 'fly'", "fly")]
+    [InlineData(2, "--model is required", "stream", "--source", "stdin")]
+    [InlineData(2, "--source is required", "stream", "--model", "m.eam")]
+    [InlineData(2, "unknown argument '--bogus'", "stream", "--bogus")]
+    [InlineData(2, "--model needs a value", "stream", "--model")]
+    [InlineData(2, "unknown source 'bogus:x'", "stream", "--model", "m.eam", "--source", "bogus:x")]
+    [InlineData(2, "--max-frames must be an integer", "stream", "--model", "m.eam", "--source", "stdin", "--max-frames", "lots")]
+    [InlineData(1, "model file /nonexistent/m.eam not found", "stream", "--model", "/nonexistent/m.eam", "--source", "stdin")]
+    [InlineData(2, "--frames must be an integer", "selftest", "--frames", "-3")]
+    [InlineData(1, "model file nope.eam not found", "info", "--model", "nope.eam")]
+    [InlineData(2, "--preset must be gtzan or selftest", "bench", "--preset", "huge")]
+    public void BadArguments_GiveOneLineErrors_AndNonZeroExit(int code, string message, params string[] args)
+    {
+        var r = Run(args);
+        Assert.Equal(code, r.Code);
+        AssertOneLineError(r.Err, message);
+    }
+
+    [Fact]
+    public void DeviceProblems_NameTheFix()
+    {
+        using var m = new TestModel();
+        var serial = Run("stream", "--model", m.Path, "--source", "serial:/dev/ttyNOPE0,baud=115200");
+        Assert.Equal(3, serial.Code);
+        AssertOneLineError(serial.Err, "serial port /dev/ttyNOPE0 not found");
+
+        var spi = Run("stream", "--model", m.Path, "--source", "gpio:mcp3008,spi=9.9,ready=17");
+        Assert.Equal(3, spi.Code);
+        AssertOneLineError(spi.Err, "/dev/spidev9.9 not found");
+
+        var noReady = Run("stream", "--model", m.Path, "--source", "gpio:mcp3008,spi=0.0");
+        Assert.Equal(2, noReady.Code);
+        AssertOneLineError(noReady.Err, "needs ready=N");
+
+        var unknownOption = Run("stream", "--model", m.Path, "--source", "stdin,speed=3");
+        Assert.Equal(2, unknownOption.Code);
+        AssertOneLineError(unknownOption.Err, "source option 'speed' is not known");
+
+        var features = Run("stream", "--model", m.Path, "--source", "stdin,features=7");
+        Assert.Equal(2, features.Code);
+        AssertOneLineError(features.Err, "the model takes 3");
+
+        var alert = Run("stream", "--model", m.Path, "--source", "stdin", "--alert-pin", "27");
+        Assert.Equal(2, alert.Code);
+        AssertOneLineError(alert.Err, "--alert-pin and --alert-class go together");
+
+        var reply = Run("stream", "--model", m.Path, "--source", "stdin", "--reply");
+        Assert.Equal(2, reply.Code);
+        AssertOneLineError(reply.Err, "--reply needs a serial source");
+    }
+
+    [Fact]
+    public void CorruptModelFile_IsAOneLineError()
+    {
+        using var m = new TestModel();
+        File.WriteAllBytes(m.Path, Encoding.ASCII.GetBytes("not a model at all, just text"));
+        var r = Run("info", "--model", m.Path);
+        Assert.Equal(1, r.Code);
+        Assert.StartsWith("error: ", r.Err);
+        Assert.Single(r.Err.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void StreamFromAFile_WritesOneJsonLinePerStep_MatchingTheSession()
+    {
+        using var m = new TestModel(window: 6);
+        const int T = 40;
+        var frames = m.Frames(T);
+        string npy = Path.Combine(m.Directory, "frames.npy");
+        Npy.Write(npy, frames, T, m.Config.InputFeatures);
+        var stdout = new MemoryStream();
+        var stderr = new StringWriter();
+        int code = StreamCommand.Execute(["--model", m.Path, "--source", $"file:{npy}"], stdout, stderr, Stream.Null, null, 0, CancellationToken.None);
+        Assert.True(code == 0, stderr.ToString());
+
+        var lines = Encoding.UTF8.GetString(stdout.ToArray()).TrimEnd('\n').Split('\n');
+        var expected = m.Expected(frames);
+        Assert.Equal(T - 6 + 1, lines.Length);
+        Assert.Equal(expected.Count, lines.Length);
+        for (int j = 0; j < lines.Length; j++)
+        {
+            using var doc = JsonDocument.Parse(lines[j]);
+            var r = doc.RootElement;
+            Assert.Equal(5 + j, r.GetProperty("step").GetInt64());
+            Assert.Equal(expected[j].Top, r.GetProperty("index").GetInt32());
+            Assert.InRange(Math.Abs(expected[j].Score - r.GetProperty("score").GetDouble()), 0, 2e-6); // printed with 6 decimals
+            Assert.Equal(m.Config.Classes[expected[j].Top], r.GetProperty("class").GetString());
+            Assert.Equal(0, r.GetProperty("dropped").GetInt64());
+        }
+
+        using var summary = JsonDocument.Parse(stderr.ToString());
+        Assert.Equal(T, summary.RootElement.GetProperty("summary").GetProperty("frames").GetInt64());
+    }
+
+    [Fact]
+    public void StreamFromStdin_RawFloat32Frames_RejectsNaNFrames()
+    {
+        using var m = new TestModel(window: 4);
+        const int T = 12;
+        var frames = m.Frames(T);
+        frames[7 * 3 + 1] = float.NaN; // frame 7 is bad
+        var input = new MemoryStream(MemoryMarshalBytes(frames));
+        var stdout = new MemoryStream();
+        var stderr = new StringWriter();
+        int code = StreamCommand.Execute(["--model", m.Path, "--source", "stdin,features=3"], stdout, stderr, input, null, 0, CancellationToken.None);
+        Assert.True(code == 0, stderr.ToString());
+        var lines = Encoding.UTF8.GetString(stdout.ToArray()).TrimEnd('\n').Split('\n');
+        Assert.Equal(T - 1 - 4 + 1, lines.Length); // 11 good frames
+        using var last = JsonDocument.Parse(lines[^1]);
+        Assert.Equal(1, last.RootElement.GetProperty("rejected").GetInt64());
+        Assert.Equal(T - 2, last.RootElement.GetProperty("step").GetInt64()); // positions count accepted frames
+    }
+
+    [Fact]
+    public void StdinEndingMidFrame_IsReported()
+    {
+        using var m = new TestModel(window: 2);
+        var bytes = MemoryMarshalBytes(m.Frames(3));
+        var input = new MemoryStream(bytes.AsSpan(0, bytes.Length - 2).ToArray());
+        var stderr = new StringWriter();
+        int code = StreamCommand.Execute(["--model", m.Path, "--source", "stdin"], new MemoryStream(), stderr, input, null, 0, CancellationToken.None);
+        Assert.Equal(1, code);
+        Assert.Contains("error: stdin", stderr.ToString());
+        Assert.Contains("ended 10 bytes into a frame", stderr.ToString());
+    }
+
+    [Fact]
+    public void SelfTest_PassesOnThisMachine_AndReportsTheVariants()
+    {
+        var r = Run("selftest");
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        Assert.Contains("int8 variant: ", r.Out);
+        Assert.Contains("selftest: PASS", r.Out);
+
+        var j = Run("selftest", "--json");
+        Assert.Equal(0, j.Code);
+        using var doc = JsonDocument.Parse(j.Out);
+        Assert.True(doc.RootElement.GetProperty("pass").GetBoolean());
+        Assert.Equal(2, doc.RootElement.GetProperty("models").GetArrayLength());
+    }
+
+    [Fact]
+    public void SelfTestInfoAndBench_WithAGivenModel()
+    {
+        using var m = new TestModel();
+        var s = Run("selftest", "--model", m.Path, "--frames", "30");
+        Assert.True(s.Code == 0, s.Out + s.Err);
+        var i = Run("info", "--model", m.Path);
+        Assert.Equal(0, i.Code);
+        Assert.Contains("classes (3): silence, yes, no", i.Out);
+        var b = Run("bench", "--model", m.Path, "--steps", "50", "--json");
+        Assert.True(b.Code == 0, b.Err);
+        using var doc = JsonDocument.Parse(b.Out);
+        Assert.Equal(50, doc.RootElement.GetProperty("steps").GetInt32());
+    }
+
+    private static byte[] MemoryMarshalBytes(float[] values)
+    {
+        var bytes = new byte[values.Length * 4];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        return bytes;
+    }
+}
