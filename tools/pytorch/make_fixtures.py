@@ -131,6 +131,13 @@ CASES = [
        attention="nystrom", landmarks=4, landmark_mode="window"),
      {"extra_tensors": {"optimizer.step": np.array([1234.0]), "layers.0.self_attn.unused_buffer": np.ones((2, 3))}},
      "extra tensors optimizer.step [1], layers.0.self_attn.unused_buffer [2,3] (report and ignore)"),
+    ("large_scores_softmax_2l",
+     C(input_features=6, d_model=8, window=8, layers=2, ff_dim=16, period=8),
+     {"score_target": 250.0}, "softmax 2 layers with layer-1 |q.k|/sqrt(d_h) ~ 250 (retroactive layer 1 in a continual runtime)"),
+    ("large_scores_long_nystrom_continual",
+     C(input_features=6, d_model=8, window=10, layers=1, ff_dim=16, period=10,
+       attention="nystrom", landmarks=4, landmark_mode="continual"),
+     {"score_target": 250.0, "T": 600}, "nystrom continual, |q.k|/sqrt(d_h) ~ 250, long stream T=600, 10 = 3+3+2+2"),
 ]
 
 
@@ -355,7 +362,7 @@ def write_readme(out_dir, rows):
         shapes = f"frames [{ck['T']},{ck['F']}] logits [{ck['rows']},{ck['C']}]"
         lines.append(f"| `{name}` | {shapes} | {describe(config)} | {ck['dtype']} | {ck['max_score']:.1f} | "
                      f"{'-' if ck['dominant_leaves'] is None else ck['dominant_leaves']} | "
-                     f"{ck['max_abs_logit']:.3f} | {ck['f32_err_over_tol']:.3g} | {feat} |")
+                     f"{ck['max_abs_logit']:.3f} | {ck['f32_err_over_tol']:.3g} | {feat.replace('|', chr(92) + '|')} |")
     lines.append("")
     with open(os.path.join(out_dir, "README.md"), "w") as f:
         f.write("\n".join(lines))
