@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace EdgeAttention.Kernels;
 
 /// <summary>
-/// Reduces eight Vector256 accumulators (one per matrix row) to one Vector256 holding the eight row sums, in order.
+/// Horizontal reductions. Sum8 reduces eight Vector256 accumulators (one per matrix row) to one Vector256 holding the eight row sums, in order.
 /// On x64 with AVX/AVX2 this is a transpose-and-add tree of 6 horizontal adds + 2 lane permutes + 1 add instead of
 /// eight separate full reductions; elsewhere it falls back to eight <c>Vector256.Sum</c> calls.
 /// Integer sums are exact either way; float sums differ from a left-to-right sum only by rounding.
@@ -41,5 +41,18 @@ internal static class HorizontalSums
         }
         return Vector256.Create(Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3),
                                 Vector256.Sum(a4), Vector256.Sum(a5), Vector256.Sum(a6), Vector256.Sum(a7));
+    }
+
+    /// <summary>max over the lanes (Vector.Max semantics: NaN propagates), by halving: 8 → 4 → 2 → 1 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Max(Vector256<float> m) => Max(Vector128.Max(m.GetLower(), m.GetUpper()));
+
+    /// <summary>max over the four lanes by two shuffles (NaN propagates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Max(Vector128<float> m)
+    {
+        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
+        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
+        return m.ToScalar();
     }
 }

@@ -21,7 +21,7 @@ public static partial class Quantize
         {
             Vector128<float> m = Vector128<float>.Zero;
             for (; i + 4 <= n; i += 4) m = Vector128.Max(m, Vector128.Abs(Vector128.LoadUnsafe(ref xr, (nuint)i)));
-            for (int l = 0; l < Vector128<float>.Count; l++) max = MathF.Max(max, m.GetElement(l));
+            max = HorizontalSums.Max(m);
         }
         for (; i < n; i++) max = MathF.Max(max, MathF.Abs(x[i]));
         if (max == 0 || !float.IsFinite(max)) { q.Clear(); return 0; }

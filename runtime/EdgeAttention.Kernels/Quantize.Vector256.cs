@@ -21,7 +21,7 @@ public static partial class Quantize
         {
             Vector256<float> m = Vector256<float>.Zero;
             for (; i + 8 <= n; i += 8) m = Vector256.Max(m, Vector256.Abs(Vector256.LoadUnsafe(ref xr, (nuint)i)));
-            for (int l = 0; l < Vector256<float>.Count; l++) max = MathF.Max(max, m.GetElement(l));
+            max = HorizontalSums.Max(m);
         }
         for (; i < n; i++) max = MathF.Max(max, MathF.Abs(x[i]));
         if (max == 0 || !float.IsFinite(max)) { q.Clear(); return 0; }

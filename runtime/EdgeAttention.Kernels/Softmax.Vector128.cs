@@ -17,7 +17,7 @@ public static partial class Softmax
         {
             Vector128<float> m = Vector128.LoadUnsafe(ref xr);
             for (i = 4; i + 4 <= n; i += 4) m = Vector128.Max(m, Vector128.LoadUnsafe(ref xr, (nuint)i));
-            for (int l = 0; l < Vector128<float>.Count; l++) max = MathF.Max(max, m.GetElement(l));
+            max = HorizontalSums.Max(m);
         }
         for (; i < n; i++) max = MathF.Max(max, x[i]);
         float sum = Vector128ShiftedExpCore(x, max, y);

@@ -17,7 +17,7 @@ public static partial class Softmax
         {
             Vector256<float> m = Vector256.LoadUnsafe(ref xr);
             for (i = 8; i + 8 <= n; i += 8) m = Vector256.Max(m, Vector256.LoadUnsafe(ref xr, (nuint)i));
-            for (int l = 0; l < Vector256<float>.Count; l++) max = MathF.Max(max, m.GetElement(l));
+            max = HorizontalSums.Max(m);
         }
         for (; i < n; i++) max = MathF.Max(max, x[i]);
         float sum = Vector256ShiftedExpCore(x, max, y);

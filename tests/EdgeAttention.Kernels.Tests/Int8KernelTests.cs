@@ -132,7 +132,9 @@ public class Int8KernelTests
     [Theory, MemberData(nameof(TestData.AllInt8Variants), MemberType = typeof(TestData))]
     public void QuantizeVectorDegenerateInputsGiveZero(KernelVariant v)
     {
-        foreach (float[] x in new[] { new float[40], [1f, float.NaN, 2f], [float.PositiveInfinity, 1f], Enumerable.Repeat(1f, 40).Append(float.NegativeInfinity).ToArray() })
+        float[] nanInside = Enumerable.Repeat(1f, 40).ToArray();
+        nanInside[20] = float.NaN;   // inside the vector part, not the scalar tail
+        foreach (float[] x in new[] { new float[40], [1f, float.NaN, 2f], [float.PositiveInfinity, 1f], Enumerable.Repeat(1f, 40).Append(float.NegativeInfinity).ToArray(), nanInside })
         {
             sbyte[] q = Enumerable.Repeat((sbyte)5, x.Length).ToArray();
             Assert.Equal(0f, Quantize.Vector(v, x, q));

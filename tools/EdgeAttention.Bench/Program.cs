@@ -3,6 +3,9 @@ namespace EdgeAttention.Bench;
 /// <summary>edge-attention-bench: benchmarks (not timed tests). One subcommand per area; add a case per line.</summary>
 public static class Program
 {
+    /// <summary>The subcommands, for usage messages (keep in step with the switch below).</summary>
+    private const string Commands = "kernels|attention|model";
+
     public static int Main(string[] args)
     {
         string command = args.Length > 0 ? args[0] : "";
@@ -15,8 +18,8 @@ public static class Program
             case "attention": return AttentionBench.Run(rest);
             default:
                 Console.Error.WriteLine(command.Length == 0
-                    ? "usage: edge-attention-bench <kernels|...> [options]; run a subcommand with --help for its options."
-                    : $"edge-attention-bench: unknown subcommand '{command}'; use one of: kernels.");
+                    ? $"usage: edge-attention-bench <{Commands}> [options]; run a subcommand with --help for its options."
+                    : $"edge-attention-bench: unknown subcommand '{command}'; use one of: {Commands}.");
                 return 2;
         }
     }
