@@ -22,6 +22,7 @@ public static class Program
         "  edge-attention selftest [--model m.eam] [--json]\n" +
         "  edge-attention info [--model m.eam]\n" +
         "  edge-attention bench [--model m.eam | --preset gtzan|selftest] [--steps N] [--json]\n" +
+        "  edge-attention generate --output m.eam [--preset selftest|gtzan] [--int8]   (a built-in model with random weights)\n" +
         "  edge-attention --help | --version\n" +
         "  '<command> --help' shows a command's options.";
 
@@ -60,6 +61,8 @@ public static class Program
                     return InfoCommand.Execute(rest, stdout);
                 case "bench":
                     return BenchCommand.Execute(rest, stdout);
+                case "generate":
+                    return GenerateCommand.Execute(rest, stdout);
                 default:
                     stderr.WriteLine($"error: unknown command '{args[0]}'; run 'edge-attention --help' for the commands");
                     return 2;

@@ -195,6 +195,30 @@ public class CliTests
         Assert.Equal(50, doc.RootElement.GetProperty("steps").GetInt32());
     }
 
+    [Fact]
+    public void Generate_WritesAModelThatInfoAndSelfTestAccept()
+    {
+        var dir = Directory.CreateTempSubdirectory("ea-gen-");
+        try
+        {
+            string path = Path.Combine(dir.FullName, "g.eam");
+            var g = Run("generate", "--output", path, "--int8");
+            Assert.True(g.Code == 0, g.Err);
+            Assert.True(File.Exists(path));
+            Assert.False(File.Exists(path + ".tmp"));
+            var i = Run("info", "--model", path);
+            Assert.Equal(0, i.Code);
+            Assert.Contains("window 24", i.Out);
+            var bad = Run("generate", "--output", Path.Combine(dir.FullName, "no", "such", "m.eam"));
+            Assert.Equal(2, bad.Code);
+            AssertOneLineError(bad.Err, "does not exist");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     private static byte[] MemoryMarshalBytes(float[] values)
     {
         var bytes = new byte[values.Length * 4];

@@ -66,6 +66,11 @@ public class GpioSourceTests
         Assert.Equal(-2 * 9.807f * 8192 / 32768, frame[2], 3);
         Assert.Equal(250f * 131 / 32768, frame[3], 3);
         Assert.Equal(-250f * 262 / 32768, frame[5], 3);
+
+        // data-ready interrupt on, 100 Hz = 1 kHz / (1 + 9) behind the 44 Hz low-pass filter
+        Assert.Equal(0x01, i2c.Register(0x38));
+        Assert.Equal(9, i2c.Register(0x19));
+        Assert.Equal(3, i2c.Register(0x1A));
     }
 
     [Fact]

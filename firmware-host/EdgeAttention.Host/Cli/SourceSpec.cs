@@ -9,7 +9,7 @@ namespace EdgeAttention.Host.Cli;
 internal sealed class SourceSpec
 {
     public const string Forms =
-        "serial:/dev/ttyUSB0[,baud=921600] | gpio:mcp3008,spi=0.0,ready=17[,channels=8] | gpio:ads1115,i2c=1,ready=17[,address=0x48,channels=4] | gpio:mpu6050,i2c=1,ready=17[,address=0x68] | file:frames.npy[,rate=100] | stdin[,features=40][,rate=100]";
+        "serial:/dev/ttyUSB0[,baud=921600] | gpio:mcp3008,spi=0.0,ready=17[,channels=8] | gpio:ads1115,i2c=1,ready=17[,address=0x48,channels=4] | gpio:mpu6050,i2c=1,ready=17[,address=0x68,rate=100] | file:frames.npy[,rate=100] | stdin[,features=40][,rate=100]";
 
     private readonly Dictionary<string, string> _options;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);

@@ -76,7 +76,7 @@ internal static class SourceFactory
             {
                 "mcp3008" => new Mcp3008Reader(OpenSpi(spec), spec.Int("channels", Math.Min(8, features), 1, 8)),
                 "ads1115" => new Ads1115Reader(OpenI2c(spec, 0x48), spec.Int("channels", Math.Min(4, features), 1, 4)),
-                "mpu6050" => new Mpu6050Reader(OpenI2c(spec, 0x68)),
+                "mpu6050" => new Mpu6050Reader(OpenI2c(spec, 0x68), spec.Int("rate", 100, 4, 1000)),
                 var s => throw new HostException($"unknown gpio sensor '{s}'; use mcp3008, ads1115 or mpu6050"),
             };
         }

@@ -63,6 +63,14 @@ internal sealed class FakeMpu6050I2c : I2cDevice
 
     public override I2cConnectionSettings ConnectionSettings { get; } = new(1, 0x68);
 
+    public byte Register(int register)
+    {
+        lock (_registers)
+        {
+            return _registers[register];
+        }
+    }
+
     public void Load(short ax, short ay, short az, short gx, short gy, short gz)
     {
         lock (_registers)

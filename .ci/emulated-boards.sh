@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Emulated-board stage (called by .ci/run): NativeAOT builds for linux-arm64 and linux-x64 (build-aot.sh), then
+#  1. `edge-attention selftest` under qemu-aarch64 on cortex-a53 (Pi 3), cortex-a72 (Pi 4) — no dot-product, the
+#     int8 kernels must run the AdvSimd variant — and cortex-a76 (Pi 5) — dot-product, the AdvSimdDp variant;
+#  2. the x64 binary's selftest;
+#  3. an end-to-end serial test: a socat pseudo-terminal pair, frames (with line noise, one corrupted frame and one
+#     lost frame) written by a small python sender on one side, `edge-attention stream --reply` on the other;
+#     JSON lines, counters and reply frames checked.
+# Installs qemu-user, socat (and, through build-aot.sh, the cross toolchain) when missing. Fails on any mismatch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+missing=()
+for p in qemu-user socat python3; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "error: missing ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" >&2; exit 1
+  fi
+fi
+
+echo "== NativeAOT builds"
+./build-aot.sh linux-arm64 linux-x64
+ARM=artifacts/linux-arm64/edge-attention
+X64=artifacts/linux-x64/edge-attention
+ls -l artifacts/linux-arm64 artifacts/linux-x64
+
+fail=0
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+echo "== selftest under qemu-aarch64"
+for pair in cortex-a53:AdvSimd cortex-a72:AdvSimd cortex-a76:AdvSimdDp; do
+  cpu=${pair%%:*}; want=${pair#*:}
+  t0=$(date +%s)
+  if out=$(timeout 600 qemu-aarch64 -cpu "$cpu" -L /usr/aarch64-linux-gnu "$ARM" selftest 2>&1); then rc=0; else rc=$?; fi
+  variant=$(echo "$out" | sed -n 's/^int8 variant: //p')
+  f32=$(echo "$out" | sed -n 's/^float32 variant: //p')
+  checks=$(echo "$out" | sed -n 's/^kernel checks: //p')
+  echo "   $cpu: exit $rc, float32 $f32, int8 $variant (want $want), kernel checks $checks, $(( $(date +%s) - t0 )) s"
+  if [ "$rc" -ne 0 ] || [ "$variant" != "$want" ] || ! echo "$out" | grep -q '^selftest: PASS$'; then
+    echo "$out" | sed 's/^/      /'
+    echo "   FAIL: selftest on $cpu"
+    fail=1
+  fi
+done
+
+echo "== x64 selftest"
+if out=$(timeout 120 "$X64" selftest 2>&1) && echo "$out" | grep -q '^selftest: PASS$'; then
+  echo "$out" | grep -E '^(float32|int8) variant|^kernel checks|latency|^selftest' | sed 's/^/   /'
+else
+  echo "$out" | sed 's/^/      /'; echo "   FAIL: x64 selftest"; fail=1
+fi
+"$X64" --version
+
+echo "== end-to-end serial through a pseudo-terminal pair"
+"$X64" generate --output "$work/model.eam" >/dev/null
+socat -d pty,raw,echo=0,link="$work/ttyBOARD" pty,raw,echo=0,link="$work/ttySENSOR" 2>"$work/socat.log" &
+for _ in $(seq 50); do [ -e "$work/ttyBOARD" ] && [ -e "$work/ttySENSOR" ] && break; sleep 0.1; done
+frames=80
+timeout 60 "$X64" stream --model "$work/model.eam" --source "serial:$work/ttyBOARD,baud=921600" --reply --max-frames $((frames - 2)) \
+  >"$work/out.jsonl" 2>"$work/err.txt" &
+stream_pid=$!
+sleep 1
+timeout 60 /usr/bin/env python3 - "$work/ttySENSOR" $frames <<'PY' >"$work/sender.txt"
+import math, os, struct, sys, time, zlib
+path, frames = sys.argv[1], int(sys.argv[2])
+F = 16                                   # the generated selftest model's input_features
+fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+def frame(seq, values):
+    payload = struct.pack('<%df' % len(values), *values)
+    body = struct.pack('<BBIHf', 1, 1, seq, len(payload), 1.0) + payload
+    return b'\xa5\x5a' + body + struct.pack('<I', zlib.crc32(body))
+os.write(fd, b'\x00\x13\xa5\x77')         # line noise before the first frame
+for seq in range(frames):
+    values = [math.sin(0.1 * seq + f) for f in range(F)]
+    data = frame(seq, values)
+    if seq == 30:
+        data = data[:20] + bytes([data[20] ^ 0x10]) + data[21:]   # one corrupted frame
+    if seq == 50:
+        continue                          # one lost frame
+    os.write(fd, data)
+    time.sleep(0.004)
+replies = b''
+deadline = time.time() + 5
+os.set_blocking(fd, False)
+while time.time() < deadline:
+    try:
+        chunk = os.read(fd, 65536)
+        if chunk:
+            replies += chunk
+            continue
+    except BlockingIOError:
+        pass
+    time.sleep(0.05)
+count = 0
+i = 0
+while i + 14 <= len(replies):
+    if replies[i:i+2] != b'\xa5\x5a':
+        i += 1; continue
+    length = struct.unpack_from('<H', replies, i + 8)[0]
+    end = i + 14 + length
+    if end + 4 > len(replies): break
+    assert replies[i+3] == 0x81, 'reply kind'
+    assert struct.unpack_from('<I', replies, end)[0] == zlib.crc32(replies[i+2:end]), 'reply crc'
+    count += 1
+    i = end + 4
+print(count)
+PY
+wait $stream_pid && rc=0 || rc=$?
+replies=$(cat "$work/sender.txt")
+if ! /usr/bin/env python3 - "$work/out.jsonl" "$work/err.txt" "$frames" "$replies" "$rc" <<'PY'
+import json, sys
+out, err, frames, replies, rc = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+lines = [json.loads(l) for l in open(out)]
+summary = json.loads(open(err).read().strip().splitlines()[-1])['summary']
+n = 24                                           # window of the generated selftest model
+accepted = frames - 2                            # one corrupted, one lost
+expected = accepted - n + 1
+steps = [l['step'] for l in lines]
+ok = (rc == 0 and len(lines) == expected and steps == list(range(n - 1, accepted))
+      and lines[-1]['corrupted'] == 1 and lines[-1]['missing'] == 2 and lines[-1]['rejected'] == 0
+      and replies == expected and all(0 <= l['score'] <= 1 for l in lines))
+print(f"   exit {rc}; {len(lines)} JSON lines (want {expected}), steps {steps[0] if steps else None}..{steps[-1] if steps else None}, "
+      f"corrupted {lines[-1]['corrupted'] if lines else None}, missing {lines[-1]['missing'] if lines else None} "
+      f"(1 corrupted + 1 lost), {replies} reply frames; p50 {summary['p50_us']} us, first output {summary['first_output_after_window_ms']} ms after the window filled")
+sys.exit(0 if ok else 1)
+PY
+then
+  echo "   FAIL: serial end-to-end"; sed 's/^/      /' "$work/err.txt"; fail=1
+fi
+
+echo "emulated boards: $(( $(date +%s) - start )) s, $( [ $fail -eq 0 ] && echo PASS || echo FAIL )"
+exit $fail
