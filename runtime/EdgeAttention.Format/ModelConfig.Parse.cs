@@ -42,7 +42,8 @@ public sealed partial class ModelConfig
         }
         catch (ModelFormatException e)
         {
-            throw new ModelFormatException($"{path}: {e.Message}", e);
+            string message = e.Message.StartsWith("model.json: ", StringComparison.Ordinal) ? e.Message["model.json: ".Length..] : e.Message;
+            throw new ModelFormatException($"{path}: {message}", e);
         }
     }
 
