@@ -9,7 +9,8 @@ public static partial class MatVec
     /// <summary>
     /// y[r] = Σ_c W[r, c] x[c] + b[r], W row-major [rows = y.Length, cols = x.Length].
     /// Four rows at a time, each with two independent Vector128 accumulators (8 multiply-add chains in flight),
-    /// so one x load feeds four rows; columns in steps of 8, then 4, then a scalar tail per row.
+    /// so one x load feeds four rows; columns in steps of 8, then 4, then a scalar tail per row; the four row sums
+    /// are reduced together (<see cref="HorizontalSums.Sum4(Vector128{float}, Vector128{float}, Vector128{float}, Vector128{float})"/>) and stored with the bias as one vector.
     /// Leftover rows (rows mod 4) go through the dot-product core. x and y must not overlap.
     /// </summary>
     internal static void Vector128Core(ReadOnlySpan<float> w, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
@@ -48,20 +49,22 @@ public static partial class MatVec
                 a3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref w3, (nuint)c), x0, a3);
                 c += 4;
             }
-            float s0 = Vector128.Sum(a0 + b0), s1 = Vector128.Sum(a1 + b1), s2 = Vector128.Sum(a2 + b2), s3 = Vector128.Sum(a3 + b3);
-            for (; c < cols; c++)
+            Vector128<float> sums = HorizontalSums.Sum4(a0 + b0, a1 + b1, a2 + b2, a3 + b3);
+            if (c < cols)
             {
-                float xc = Unsafe.Add(ref xr, c);
-                s0 += Unsafe.Add(ref w0, c) * xc;
-                s1 += Unsafe.Add(ref w1, c) * xc;
-                s2 += Unsafe.Add(ref w2, c) * xc;
-                s3 += Unsafe.Add(ref w3, c) * xc;
+                float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+                for (; c < cols; c++)
+                {
+                    float xc = Unsafe.Add(ref xr, c);
+                    t0 += Unsafe.Add(ref w0, c) * xc;
+                    t1 += Unsafe.Add(ref w1, c) * xc;
+                    t2 += Unsafe.Add(ref w2, c) * xc;
+                    t3 += Unsafe.Add(ref w3, c) * xc;
+                }
+                sums += Vector128.Create(t0, t1, t2, t3);
             }
-            if (bias.Length != 0)
-            {
-                s0 += bias[r]; s1 += bias[r + 1]; s2 += bias[r + 2]; s3 += bias[r + 3];
-            }
-            y[r] = s0; y[r + 1] = s1; y[r + 2] = s2; y[r + 3] = s3;
+            if (bias.Length != 0) sums += Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)r);
+            sums.StoreUnsafe(ref MemoryMarshal.GetReference(y), (nuint)r);
         }
         for (; r < rows; r++)
         {

@@ -10,7 +10,8 @@ public static partial class MatVecI8
     /// <summary>
     /// arm64 AdvSimd, four rows at a time, 16 columns per step: for each row smull/smull2 give exact int16
     /// products of the low/high halves and sadalp adds adjacent pairs into int32 accumulators (one x load feeds
-    /// four rows); addv per row; scalar column tail; leftover rows via the AdvSimd dot.
+    /// four rows); the four row sums are reduced together (addp) and the epilogue runs on four rows at once
+    /// (bit-identical to Store); scalar column tail; leftover rows via the AdvSimd dot.
     /// Only called when AdvSimd.Arm64.IsSupported; verified on arm64 under qemu by the device self-test.
     /// </summary>
     internal static void AdvSimdCore(ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y)
@@ -43,20 +44,9 @@ public static partial class MatVecI8
                 a2 = AdvSimd.AddPairwiseWideningAndAdd(a2, AdvSimd.MultiplyWideningUpper(v2, xv));
                 a3 = AdvSimd.AddPairwiseWideningAndAdd(a3, AdvSimd.MultiplyWideningUpper(v3, xv));
             }
-            int s0 = AdvSimd.Arm64.AddAcross(a0).ToScalar(), s1 = AdvSimd.Arm64.AddAcross(a1).ToScalar();
-            int s2 = AdvSimd.Arm64.AddAcross(a2).ToScalar(), s3 = AdvSimd.Arm64.AddAcross(a3).ToScalar();
-            for (; c < cols; c++)
-            {
-                int xc = Unsafe.Add(ref xr, c);
-                s0 += Unsafe.Add(ref w0, c) * xc;
-                s1 += Unsafe.Add(ref w1, c) * xc;
-                s2 += Unsafe.Add(ref w2, c) * xc;
-                s3 += Unsafe.Add(ref w3, c) * xc;
-            }
-            Store(y, r, s0, sx, wScales, bias);
-            Store(y, r + 1, s1, sx, wScales, bias);
-            Store(y, r + 2, s2, sx, wScales, bias);
-            Store(y, r + 3, s3, sx, wScales, bias);
+            Vector128<int> sums = HorizontalSums.Sum4(a0, a1, a2, a3);
+            if (c < cols) sums += ColumnTail4(ref w0, cols, ref xr, c);
+            Epilogue4(sums, r, sx, wScales, bias, y);
         }
         RemainingRows(KernelVariant.AdvSimd, r, w, wScales, qx, sx, bias, y);
     }

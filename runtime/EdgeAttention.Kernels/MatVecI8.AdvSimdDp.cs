@@ -9,7 +9,8 @@ public static partial class MatVecI8
 {
     /// <summary>
     /// arm64 dot-product extension, four rows at a time, 16 columns per step: SDOT adds four int8 products into
-    /// each int32 lane of the row's accumulator (one x load feeds four rows); addv per row; scalar column tail;
+    /// each int32 lane of the row's accumulator (one x load feeds four rows); the four row sums are reduced together (addp) and the epilogue
+    /// runs on four rows at once (bit-identical to Store); scalar column tail;
     /// leftover rows via the SDOT dot. Only called when Dp.IsSupported (a runtime check under NativeAOT);
     /// verified on arm64 under qemu (cortex-a76 / neoverse-n1) by the device self-test.
     /// </summary>
@@ -36,20 +37,9 @@ public static partial class MatVecI8
                 a2 = Dp.DotProduct(a2, Vector128.LoadUnsafe(ref w2, (nuint)c), xv);
                 a3 = Dp.DotProduct(a3, Vector128.LoadUnsafe(ref w3, (nuint)c), xv);
             }
-            int s0 = AdvSimd.Arm64.AddAcross(a0).ToScalar(), s1 = AdvSimd.Arm64.AddAcross(a1).ToScalar();
-            int s2 = AdvSimd.Arm64.AddAcross(a2).ToScalar(), s3 = AdvSimd.Arm64.AddAcross(a3).ToScalar();
-            for (; c < cols; c++)
-            {
-                int xc = Unsafe.Add(ref xr, c);
-                s0 += Unsafe.Add(ref w0, c) * xc;
-                s1 += Unsafe.Add(ref w1, c) * xc;
-                s2 += Unsafe.Add(ref w2, c) * xc;
-                s3 += Unsafe.Add(ref w3, c) * xc;
-            }
-            Store(y, r, s0, sx, wScales, bias);
-            Store(y, r + 1, s1, sx, wScales, bias);
-            Store(y, r + 2, s2, sx, wScales, bias);
-            Store(y, r + 3, s3, sx, wScales, bias);
+            Vector128<int> sums = HorizontalSums.Sum4(a0, a1, a2, a3);
+            if (c < cols) sums += ColumnTail4(ref w0, cols, ref xr, c);
+            Epilogue4(sums, r, sx, wScales, bias, y);
         }
         RemainingRows(KernelVariant.AdvSimdDp, r, w, wScales, qx, sx, bias, y);
     }

@@ -9,7 +9,8 @@ public static partial class MatVecI8
     /// <summary>
     /// Portable Vector128, four rows at a time, 16 columns per step: x is sign-extended to int16 once per step and
     /// shared; for each row the int8 weights are sign-extended, multiplied in int16 (exact) and the products
-    /// sign-extended into int32 accumulators. Scalar column tail, leftover rows via the portable dot.
+    /// sign-extended into int32 accumulators; joint four-row reduction and vector epilogue (bit-identical to Store).
+    /// Scalar column tail, leftover rows via the portable dot.
     /// </summary>
     internal static void Vector128Core(ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y)
     {
@@ -33,19 +34,9 @@ public static partial class MatVecI8
                 a2 += RowStep(Vector128.LoadUnsafe(ref w2, (nuint)c), xl, xh);
                 a3 += RowStep(Vector128.LoadUnsafe(ref w3, (nuint)c), xl, xh);
             }
-            int s0 = Vector128.Sum(a0), s1 = Vector128.Sum(a1), s2 = Vector128.Sum(a2), s3 = Vector128.Sum(a3);
-            for (; c < cols; c++)
-            {
-                int xc = Unsafe.Add(ref xr, c);
-                s0 += Unsafe.Add(ref w0, c) * xc;
-                s1 += Unsafe.Add(ref w1, c) * xc;
-                s2 += Unsafe.Add(ref w2, c) * xc;
-                s3 += Unsafe.Add(ref w3, c) * xc;
-            }
-            Store(y, r, s0, sx, wScales, bias);
-            Store(y, r + 1, s1, sx, wScales, bias);
-            Store(y, r + 2, s2, sx, wScales, bias);
-            Store(y, r + 3, s3, sx, wScales, bias);
+            Vector128<int> sums = HorizontalSums.Sum4(a0, a1, a2, a3);
+            if (c < cols) sums += ColumnTail4(ref w0, cols, ref xr, c);
+            Epilogue4(sums, r, sx, wScales, bias, y);
         }
         RemainingRows(KernelVariant.Vector128, r, w, wScales, qx, sx, bias, y);
     }

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace EdgeAttention.Kernels;
 
@@ -62,5 +64,36 @@ public static partial class MatVecI8
         int cols = qx.Length;
         for (int r = firstRow; r < y.Length; r++)
             Store(y, r, DotI8.Run(variant, w.Slice(r * cols, cols), qx), sx, wScales, bias);
+    }
+
+    /// <summary>
+    /// y[r..r+3] = (sx · s_w[r..r+3]) · (float)sums (+ b[r..r+3]) as one Vector128: the same IEEE operations in the
+    /// same order as <see cref="Store"/>, so bit-identical to the scalar epilogue.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Epilogue4(Vector128<int> sums, int r, float sx, ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        Vector128<float> v = Vector128.Create(sx) * Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(wScales), (nuint)r) * Vector128.ConvertToSingle(sums);
+        if (bias.Length != 0) v += Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)r);
+        v.StoreUnsafe(ref MemoryMarshal.GetReference(y), (nuint)r);
+    }
+
+    /// <summary>[Σ_{c ≥ start} W[k, c] x[c]] (int32) for the four rows k starting at <paramref name="w0"/> (row stride cols).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<int> ColumnTail4(ref sbyte w0, int cols, ref sbyte xr, int start)
+    {
+        ref sbyte w1 = ref Unsafe.Add(ref w0, cols);
+        ref sbyte w2 = ref Unsafe.Add(ref w1, cols);
+        ref sbyte w3 = ref Unsafe.Add(ref w2, cols);
+        int t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        for (int c = start; c < cols; c++)
+        {
+            int xc = Unsafe.Add(ref xr, c);
+            t0 += Unsafe.Add(ref w0, c) * xc;
+            t1 += Unsafe.Add(ref w1, c) * xc;
+            t2 += Unsafe.Add(ref w2, c) * xc;
+            t3 += Unsafe.Add(ref w3, c) * xc;
+        }
+        return Vector128.Create(t0, t1, t2, t3);
     }
 }
