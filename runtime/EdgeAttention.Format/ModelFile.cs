@@ -42,6 +42,9 @@ namespace EdgeAttention.Format;
 /// <summary>
 /// A validated .eam model held in one 64-byte aligned native block; tensors are spans into that block
 /// (no copy). Dispose frees the block: spans obtained before must not be used afterwards.
+/// There is deliberately no finalizer: a span does not keep its ModelFile reachable, so a finalizer could free
+/// the block under a span still in use (e.g. <c>ModelFile.FromBytes(b).GetFloat32(n)</c>). An undisposed model
+/// therefore lives until the process ends — the usual case on a device, which loads its model once.
 /// </summary>
 public sealed unsafe class ModelFile : IDisposable
 {
@@ -62,8 +65,6 @@ public sealed unsafe class ModelFile : IDisposable
         _byName = new Dictionary<string, TensorInfo>(tensors.Length, StringComparer.Ordinal);
         foreach (TensorInfo t in tensors) _byName.Add(t.Name, t);
     }
-
-    ~ModelFile() => Free();
 
     public ModelConfig Config { get; }
     /// <summary>Tensors in file order.</summary>
@@ -111,12 +112,6 @@ public sealed unsafe class ModelFile : IDisposable
     }
 
     public void Dispose()
-    {
-        Free();
-        GC.SuppressFinalize(this);
-    }
-
-    private void Free()
     {
         byte* p = _base;
         _base = null;

@@ -71,9 +71,12 @@ public class EamRoundTripTests
     {
         ModelConfig c = TestModels.Small();
         using ModelFile m = ModelFile.FromBytes(ModelWriter.ToBytes(c, TestModels.Tensors(c, 1, int8: false)));
+        using ModelFile q = ModelFile.FromBytes(ModelWriter.ToBytes(c, TestModels.Tensors(c, 1, int8: true)));
+        m.GetFloat32(ModelTensors.ClassifierWeight);
+        q.GetInt8(ModelTensors.ClassifierWeight);
         long before = GC.GetAllocatedBytesForCurrentThread();
         float sum = 0;
-        for (int i = 0; i < 100; i++) sum += m.GetFloat32(ModelTensors.ClassifierWeight)[0];
+        for (int i = 0; i < 100; i++) sum += m.GetFloat32(ModelTensors.ClassifierWeight)[0] + q.GetInt8(ModelTensors.ClassifierWeight).Scales[0];
         long after = GC.GetAllocatedBytesForCurrentThread();
         Assert.Equal(before, after);
         Assert.True(float.IsFinite(sum));
