@@ -2,7 +2,7 @@ namespace EdgeAttention.Kernels;
 
 /// <summary>
 /// y = W x + b (float32): W row-major [rows = y.Length, cols = x.Length], bias empty or [rows].
-/// x and y must not overlap.
+/// y must not overlap x, W or bias (the vector paths store eight rows at a time and may recompute a block).
 /// </summary>
 public static partial class MatVec
 {

@@ -10,6 +10,7 @@ namespace EdgeAttention.Kernels;
 /// qx/sx from <see cref="Quantize.Vector"/>, bias empty or [rows]. The integer sums are exact, and every variant
 /// applies the same float epilogue <c>(sx · s_w[r]) · (float)Σ (+ b[r])</c>, so all variants are bit-identical for
 /// inputs in [−127, 127] (−128 is outside the contract: the AVX2 sign trick cannot represent +128).
+/// y must not overlap wScales or bias.
 /// </summary>
 public static partial class MatVecI8
 {
