@@ -74,10 +74,32 @@ internal static class TestModels
         return list;
     }
 
+    /// <summary>A fresh folder under one per-process root that is deleted when the test process exits.</summary>
     public static string TempDir()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "ea-format-tests", Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(Root.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
     }
+
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        string parent = Path.Combine(Path.GetTempPath(), "ea-format-tests");
+        // Remove folders of earlier test processes that have ended (the test host does not always run ProcessExit).
+        if (Directory.Exists(parent))
+            foreach (string old in Directory.GetDirectories(parent))
+            {
+                string name = Path.GetFileName(old);
+                int dash = name.IndexOf('-');
+                if (dash > 0 && int.TryParse(name[..dash], out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+                    try { Directory.Delete(old, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        string root = Path.Combine(parent, Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    });
 }
