@@ -147,6 +147,7 @@ public class ModelConfigTests
             { "name=5", "name" },
             { "unknown_field=1", "unknown_field" },
             { "d_model=1048576", "in_proj_weight" },
+            { "d_model=1048576", "d_model" },
         };
     }
 
