@@ -103,6 +103,7 @@ internal static class StreamCommand
         }
         finally
         {
+            ring.Complete(); // releases a reader blocked on a full ring (lossless file/stdin replay)
             source.Stop();
             foreach (var sink in sinks)
             {

@@ -1,4 +1,5 @@
 using System.Device.Gpio;
+using System.Device.Gpio.Drivers;
 using System.Device.I2c;
 using System.Device.Spi;
 using EdgeAttention.Format;
@@ -133,21 +134,38 @@ internal static class SourceFactory
         }
     }
 
-    /// <summary>The board's GPIO controller (libgpiod or sysfs, chosen by System.Device.Gpio), or a clear error.</summary>
-    public static GpioController OpenBoardGpio()
+    /// <summary>
+    /// The board's GPIO controller through libgpiod (v1 API: libgpiod2 on Raspberry Pi OS Bookworm and Ubuntu
+    /// 22.04 / JetPack 6) on /dev/gpiochip<c>chip</c>, falling back to sysfs. The driver is chosen explicitly:
+    /// GpioController's automatic detection also roots the libgpiod v2 driver, which is not trim-safe.
+    /// </summary>
+    public static GpioController OpenBoardGpio() => OpenBoardGpio(0);
+
+    public static GpioController OpenBoardGpio(int chip)
     {
-        if (!File.Exists("/dev/gpiochip0") && !Directory.Exists("/sys/class/gpio"))
+        if (!File.Exists($"/dev/gpiochip{chip}"))
         {
-            throw new HostException("no GPIO controller on this machine (/dev/gpiochip0 missing): run on the board, or drop the gpio source and --alert-pin/--busy-pin", 3);
+            throw new HostException($"no GPIO controller on this machine (/dev/gpiochip{chip} missing): run on the board, or drop the gpio source and --alert-pin/--busy-pin", 3);
         }
 
         try
         {
-            return new GpioController();
+            return new GpioController(new LibGpiodDriver(chip));
         }
-        catch (Exception e)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or IOException or InvalidOperationException or PlatformNotSupportedException)
         {
-            throw new HostException($"cannot open the GPIO controller ({e.Message}): install libgpiod (apt-get install libgpiod2) and add the user to the gpio group", 3);
+            try
+            {
+                return new GpioController(new SysFsDriver());
+            }
+            catch (Exception e2) when (e2 is IOException or InvalidOperationException or PlatformNotSupportedException or UnauthorizedAccessException)
+            {
+                throw new HostException($"cannot open /dev/gpiochip{chip} ({e.Message}): install libgpiod (apt-get install libgpiod2) and add the user to the gpio group", 3);
+            }
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new HostException($"permission denied on /dev/gpiochip{chip}: add the user to the gpio group (sudo usermod -aG gpio $USER) and log in again", 3);
         }
     }
 }
