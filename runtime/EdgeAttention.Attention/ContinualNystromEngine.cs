@@ -15,7 +15,7 @@ namespace EdgeAttention.Attention;
 /// Fixed landmarks: G is computed once (at construction). Continual landmarks: segment sums of q and k
 /// accumulate on the contract's schedule (r = n mod m segments of ⌈n/m⌉, then ⌊n/m⌋, repeating every n);
 /// when segment j ends at t, landmark slot j is replaced (the slot of the same segment one cycle earlier, which
-/// is the oldest landmark), A's row and column j, G, the cached key scores' column j and row j of the sums are
+/// is the oldest landmark), A (only its row and column j change; the m×m scores are simply recomputed), G, the cached key scores' column j and row j of the sums are
 /// rebuilt; in retroactive mode the window queries' F column j and all P rows are rebuilt too (using the
 /// query ring in its true slots — not a shifted buffer, see defect S1 in the notes).
 ///
@@ -106,7 +106,7 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     ///   retroactive:   m·d_h + 2m·d_h + d_h + m·d_h + m + m² [new P row] + m·d_h [acc/φ] + n·m·d_h [outputs];
     ///   + drift refresh amortised ⌈m·n·d_h / R⌉;
     ///   continual landmarks add 2d_h [segment sums] and, amortised over the n/m steps of a segment,
-    ///   (m/n)·(3d_h [mean, scale] + 2m·d_h [A row/col] + pinv + n·d_h [key scores] + n·d_h [row rebuild]
+    ///   (m/n)·(3d_h [mean, scale] + m²·d_h [A scores, recomputed whole] + pinv + n·d_h [key scores] + n·d_h [row rebuild]
     ///   + retroactive: n·d_h [F column] + n·(m + m²) [all P rows]).
     /// </summary>
     public override long MultiplyAddsPerStep
@@ -118,7 +118,7 @@ internal sealed class ContinualNystromEngine : ContinualEngine
             perHead += (m * n * dh + _refresh - 1) / _refresh;
             if (_continual)
             {
-                long update = 3 * dh + 2 * m * dh + LandmarkInverse.MultiplyAdds(_m, _iters) + 2 * n * dh;
+                long update = 3 * dh + m * m * dh + LandmarkInverse.MultiplyAdds(_m, _iters) + 2 * n * dh;
                 if (_retro) update += n * dh + n * (m + m * m);
                 perHead += 2 * dh + (m * update + n - 1) / n;
             }

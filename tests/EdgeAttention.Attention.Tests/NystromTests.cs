@@ -58,6 +58,17 @@ public class NystromTests
         }
     }
 
+    [Fact]
+    public void ContinualNystrom_FrequentDriftRefreshes_StayExact()
+    {
+        foreach (bool retro in new[] { false, true })
+        {
+            AttentionOptions o = Oracle.Options(11, 2, 3, AttentionKind.Nystrom, 4, LandmarkMode.Fixed, refresh: 5);
+            StreamData s = StreamData.Random(60, 6, 909);
+            Oracle.Run(o, retro, s, Oracle.NystromFixed(o, s), 1e-5, $"refresh every 5 steps retro={retro}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void ContinualNystrom_ContinualLandmarks_EqualsNystromOverTheLastCompletedSegments_EveryStep(int n, int m, int heads, int dh)
