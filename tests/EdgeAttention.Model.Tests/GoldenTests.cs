@@ -29,9 +29,10 @@ public sealed class GoldenTests(ITestOutputHelper output)
 
     private sealed record Case(string Name, string Config, string Weights, float[][] Frames, double[][] Golden);
 
-    private static Case Load(string name)
+    private static Case Load(string name) => LoadFrom(Path.Combine(GoldenDir(), name), name);
+
+    private static Case LoadFrom(string dir, string name)
     {
-        string dir = Path.Combine(GoldenDir(), name);
         Assert.True(Directory.Exists(dir), $"golden fixture folder {dir} is missing; regenerate with tools/pytorch/make_fixtures.py");
         float[] f = Npy.Read(Path.Combine(dir, "frames.npy"), out int t, out int features);
         float[] g = Npy.Read(Path.Combine(dir, "logits.npy"), out int rows, out int classes);
@@ -94,6 +95,42 @@ public sealed class GoldenTests(ITestOutputHelper output)
                 double rate = (double)agree / got.Length;
                 output.WriteLine($"{name} int8 {e}: max |Δ| {err:E2} (scale {scale:G3}), argmax agreement {rate:P1}");
                 Assert.True(rate >= 0.95, $"{name} int8 {e}: argmax agreement {rate:P1} < 95%");
+            }
+        }
+        finally { tmp.Delete(recursive: true); }
+    }
+
+    /// <summary>
+    /// The bundled trained model (models/kws-tiny: n = 64, Nyström m = 8 continual landmarks, T = 400): float32 in both
+    /// executions within 1e-4 × scale of its golden logits; int8 keeps the float32 argmax on ≥ 95% of steps.
+    /// </summary>
+    [Fact]
+    public void KwsTinyMatchesGoldenAndInt8KeepsArgmax()
+    {
+        string dir = Path.GetFullPath(Path.Combine(GoldenDir(), "..", "..", "..", "models", "kws-tiny"));
+        Case c = LoadFrom(dir, "kws-tiny");
+        DirectoryInfo tmp = Directory.CreateTempSubdirectory("ea-kws-");
+        try
+        {
+            using ModelFile f32 = Convert(c, int8: false, tmp.FullName);
+            using ModelFile i8 = Convert(c, int8: true, tmp.FullName);
+            float[][]? reference = null;
+            foreach (Execution e in new[] { Execution.Continual, Execution.Recompute })
+            {
+                using var s = new Session(f32, e);
+                float[][] got = TestModels.Run(s, c.Frames);
+                reference ??= got;
+                (double err, double scale) = TestModels.Compare(got, c.Golden);
+                output.WriteLine($"kws-tiny f32 {e}: max |Δ| {err:E2}, scale {scale:G4}");
+                Assert.True(err <= 1e-4 * scale, $"kws-tiny {e}: max |Δ| {err:E3} > 1e-4 × {scale:G4}");
+
+                using var q = new Session(i8, e);
+                float[][] gotQ = TestModels.Run(q, c.Frames);
+                int agree = gotQ.Where((r, i) => TestModels.ArgMax(r) == TestModels.ArgMax(reference[i])).Count();
+                double rate = (double)agree / gotQ.Length;
+                (double errQ, _) = TestModels.Compare(gotQ, c.Golden);
+                output.WriteLine($"kws-tiny int8 {e}: max |Δ| {errQ:E2}, argmax agreement with f32 {rate:P1}");
+                Assert.True(rate >= 0.95, $"kws-tiny int8 {e}: argmax agreement {rate:P1} < 95%");
             }
         }
         finally { tmp.Delete(recursive: true); }
