@@ -55,10 +55,10 @@ internal sealed class ArenaPlan
         Region Take(long floats)
         {
             if (floats == 0) return new Region((int)total, 0);
-            var r = new Region((int)total, checked((int)floats));
+            if (floats > int.MaxValue / 2 || total + floats > int.MaxValue / 2)
+                throw new ModelFormatException($"the session arena for window {n}, d_model {d}, ff_dim {ff} would exceed 4 GB; use a smaller model.");
+            var r = new Region((int)total, (int)floats);
             total += (floats + 15) / 16 * 16;            // next region on a 64-byte boundary
-            if (total > int.MaxValue / 2)
-                throw new ModelFormatException($"the session arena for window {n}, d_model {d} would exceed 4 GB; use a smaller model.");
             return r;
         }
 

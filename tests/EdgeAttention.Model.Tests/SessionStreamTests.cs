@@ -130,6 +130,14 @@ public sealed class SessionStreamTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void OversizedArenaIsANamedErrorNotAnOverflow()
+    {
+        ModelConfig huge = TestModels.Config(f: 1, d: 8192, heads: 8, n: 1 << 20, ff: 1, pos: PositionalKind.None, layers: 2);
+        var e = Assert.Throws<ModelFormatException>(() => Session.EstimateArenaBytes(huge, Execution.Recompute));
+        Assert.Contains("smaller model", e.Message);
+    }
+
     /// <summary>Int8 keeps the float32 argmax on ≥ 95% of steps; both executions; continual ≈ recompute.</summary>
     [Theory]
     [InlineData(false, 1)]

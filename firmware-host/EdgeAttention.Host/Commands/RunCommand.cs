@@ -81,6 +81,7 @@ public static class RunCommand
             return 0;
         }
         catch (ModelFormatException e) { return Fail(stderr, e.Message); }
+        catch (ArgumentException e) { return Fail(stderr, e.Message); }   // e.g. attention options out of range
         catch (IOException e) { return Fail(stderr, e.Message); }
         catch (UnauthorizedAccessException e) { return Fail(stderr, e.Message); }
         catch (OutOfMemoryException) { return Fail(stderr, "out of memory loading the model or the frames; use smaller inputs"); }
