@@ -25,7 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "== NativeAOT builds"
-./build-aot.sh linux-arm64 linux-x64
+if [ "${EA_SKIP_BUILD:-0}" = 1 ] && [ -x artifacts/linux-arm64/edge-attention ] && [ -x artifacts/linux-x64/edge-attention ]; then
+  echo "   EA_SKIP_BUILD=1: using the existing artifacts/"
+else
+  ./build-aot.sh linux-arm64 linux-x64
+fi
 ARM=artifacts/linux-arm64/edge-attention
 X64=artifacts/linux-x64/edge-attention
 ls -l artifacts/linux-arm64 artifacts/linux-x64

@@ -24,7 +24,7 @@ public class SerialStreamEndToEndTests
             ["--model", m.Path, "--source", $"serial:{pty.SlavePath},baud=115200", "--reply", "--max-frames", $"{T}"],
             stdout, stderr, Stream.Null, null, 0, CancellationToken.None));
         run.Start();
-        Thread.Sleep(300); // let the port open
+        Thread.Sleep(1000); // let the port open (the slave keeps whatever arrives earlier anyway)
         var buffer = new byte[64];
         var replies = new List<byte>();
         var readBuffer = new byte[4096];
