@@ -94,14 +94,14 @@ internal sealed class LandmarkInverse
         for (int c = 0; c < dh; c++) output[c] = (float)acc[c];
     }
 
+    // r = x·y for [m×m] float64, row form r[i, :] = Σ_p x[i, p]·y[p, :] (vectorised over the row).
     private static void Mul(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> r, int m)
     {
+        r.Slice(0, m * m).Clear();
         for (int i = 0; i < m; i++)
-            for (int j = 0; j < m; j++)
-            {
-                double s = 0;
-                for (int p = 0; p < m; p++) s += x[i * m + p] * y[p * m + j];
-                r[i * m + j] = s;
-            }
+        {
+            Span<double> row = r.Slice(i * m, m);
+            for (int p = 0; p < m; p++) DoubleMath.Axpy(x[i * m + p], y.Slice(p * m, m), row);
+        }
     }
 }

@@ -195,12 +195,15 @@ public static class AttentionBench
         }, att.MultiplyAddsPerStep);
     }
 
-    /// <summary>Warm-up ~30 ms (JIT tier-up, caches), then the calls per sample that last about sampleMs.</summary>
+    /// <summary>
+    /// Warm-up ~150 ms (longer than the JIT's 100 ms tier-up delay, so samples run optimised code), then the calls
+    /// per sample that last about sampleMs.
+    /// </summary>
     internal static int Calibrate(Action<int> body, double sampleMs)
     {
         var sw = Stopwatch.StartNew();
         int calls = 1;
-        while (sw.Elapsed.TotalMilliseconds < 30) { body(calls); if (calls < 1 << 16) calls *= 2; }
+        while (sw.Elapsed.TotalMilliseconds < 150) { body(calls); if (calls < 1 << 16) calls *= 2; }
         calls = 1;
         while (true)
         {
