@@ -115,29 +115,6 @@ internal static class ShiftedSums
     }
 
     /// <summary>
-    /// Adds one term without removing any (warm-up / growing rows). Returns nothing to rebuild: adding only
-    /// never cancels. Multiply-adds: d_h.
-    /// </summary>
-    public static void Add(ref double shift, ref double phi, ref double peak, Span<double> acc, float s, ReadOnlySpan<float> v)
-    {
-        if (s > shift)
-        {
-            double f = Math.Exp(shift - s);
-            phi *= f; peak *= f;
-            for (int i = 0; i < acc.Length; i++) acc[i] = acc[i] * f + v[i];
-            shift = s;
-            phi += 1.0;
-        }
-        else
-        {
-            double e = Math.Exp(s - shift);
-            for (int i = 0; i < acc.Length; i++) acc[i] += e * v[i];
-            phi += e;
-        }
-        if (phi > peak) peak = phi;
-    }
-
-    /// <summary>
     /// Exact rebuild: scores [n] (one per ring slot), values [n × d_h] (same slots), acc [d_h].
     /// shift = max score, φ = Σ exp(s − shift) ≥ 1, peak = φ. Multiply-adds: n·d_h.
     /// </summary>
