@@ -74,6 +74,31 @@ public class GpioSourceTests
     }
 
     [Fact]
+    public void Ads1115_ReadsEachSelectedInputPerEdge()
+    {
+        int k = 0;
+        var i2c = new FakeAds1115I2c(c => (short)(1000 * Volatile.Read(ref k) + 100 * c - 3000));
+        var driver = new FakeGpioDriver();
+        var gpio = new GpioController(driver);
+        using var source = new GpioSource(gpio, new Ads1115Reader(i2c, 2), readyPin: 17, features: 4);
+        var ring = new FrameRing(4, 4);
+        source.Open();
+        source.Start(ring);
+        for (int sample = 0; sample < 2; sample++)
+        {
+            int before = i2c.ConversionsRead;
+            Volatile.Write(ref k, sample);
+            driver.RaiseEdge(17);
+            WaitFor(() => i2c.ConversionsRead >= before + 2, "two conversions");
+        }
+
+        WaitFor(() => ring.Counters.Received == 1, "1 frame");
+        var frame = new float[4];
+        ring.Read(frame, out _, 1000);
+        Assert.Equal(new[] { -3000, -2900, -2000, -1900 }.Select(v => v / 32768f), frame);
+    }
+
+    [Fact]
     public void FeaturesNotAMultipleOfTheChannels_IsAOneLineError()
     {
         var gpio = new GpioController(new FakeGpioDriver());

@@ -125,3 +125,62 @@ internal sealed class FakeMpu6050I2c : I2cDevice
         Read(readBuffer);
     }
 }
+
+/// <summary>
+/// An ADS1115 on a fake I2C bus: 16-bit big-endian registers (0 conversion, 1 config, 2/3 thresholds). Every
+/// config write starts a "conversion" of the selected input (MUX bits 14..12, 100 = AIN0 … 111 = AIN3) whose
+/// result is <c>sample(channel)</c>; the config register always reads back with OS = 1 (conversion done).
+/// </summary>
+internal sealed class FakeAds1115I2c : I2cDevice
+{
+    private readonly ushort[] _registers = new ushort[4];
+    private readonly Func<int, short> _sample;
+    private int _pointer;
+    private int _conversionsRead;
+
+    public FakeAds1115I2c(Func<int, short> sample)
+    {
+        _sample = sample;
+    }
+
+    public int ConversionsRead => Volatile.Read(ref _conversionsRead);
+
+    public override I2cConnectionSettings ConnectionSettings { get; } = new(1, 0x48);
+
+    public override byte ReadByte() => throw new NotSupportedException();
+
+    public override void Read(Span<byte> buffer)
+    {
+        ushort value = _pointer == 1 ? (ushort)(_registers[1] | 0x8000) : _registers[_pointer];
+        BinaryPrimitives.WriteUInt16BigEndian(buffer, value);
+        if (_pointer == 0)
+        {
+            Interlocked.Increment(ref _conversionsRead);
+        }
+    }
+
+    public override void WriteByte(byte value) => _pointer = value & 3;
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        _pointer = buffer[0] & 3;
+        if (buffer.Length < 3)
+        {
+            return;
+        }
+
+        _registers[_pointer] = BinaryPrimitives.ReadUInt16BigEndian(buffer.Slice(1));
+        if (_pointer == 1)
+        {
+            int mux = (_registers[1] >> 12) & 7;
+            Assert.True(mux >= 4, "single-ended inputs only");
+            _registers[0] = (ushort)_sample(mux - 4);
+        }
+    }
+
+    public override void WriteRead(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
+    {
+        Write(writeBuffer);
+        Read(readBuffer);
+    }
+}
