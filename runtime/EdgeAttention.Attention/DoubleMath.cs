@@ -13,6 +13,7 @@ namespace EdgeAttention.Attention;
 internal static class DoubleMath
 {
     /// <summary>acc[i] ← acc[i] + a·x[i] − b·y[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddSub(Span<double> acc, double a, ReadOnlySpan<double> x, double b, ReadOnlySpan<double> y)
     {
         int n = acc.Length, i = 0;
@@ -34,6 +35,7 @@ internal static class DoubleMath
     }
 
     /// <summary>acc[i] ← f·acc[i] + a·x[i] − b·y[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ScaleAddSub(Span<double> acc, double f, double a, ReadOnlySpan<double> x, double b, ReadOnlySpan<double> y)
     {
         int n = acc.Length, i = 0;
@@ -56,6 +58,7 @@ internal static class DoubleMath
     }
 
     /// <summary>y[i] ← y[i] + a·x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {
         int n = y.Length, i = 0;

@@ -71,6 +71,7 @@ internal static class ShiftedSums
     /// <summary>
     /// Float64 value rows (vectorised): as the ePre overload above with vOld, vNew [d_h] in float64.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool Slide(ref double shift, ref double phi, ref double peak, Span<double> acc,
         double eOld, ReadOnlySpan<double> vOld, float sNew, double ePre, ReadOnlySpan<double> vNew, out double eNew)
     {
