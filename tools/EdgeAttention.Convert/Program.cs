@@ -15,6 +15,7 @@ public static class Program
     public const string Usage =
         "usage: edge-attention-convert --config model.json --weights model.safetensors --output model.eam [--quantize int8]\n" +
         "       edge-attention-convert inspect model.eam\n" +
+        "       edge-attention-convert compare --expected golden.npy --actual logits.npy [--min-agreement 0.95]\n" +
         "\n" +
         "Converts a model.json config and PyTorch safetensors weights (F32, F16, BF16 or F64) into the flat .eam file\n" +
         "the edge-attention runtime loads. --quantize int8 stores every Linear weight as per-output-channel symmetric\n" +
@@ -40,6 +41,8 @@ public static class Program
         }
         try
         {
+            if (args[0] == "compare")
+                return Compare.Execute(args[1..], stdout, stderr);
             if (args[0] == "inspect")
             {
                 if (args.Length != 2 || args[1].StartsWith("--", StringComparison.Ordinal))
