@@ -33,6 +33,16 @@ public class CliTests
         Assert.Equal(0, h.Code);
         Assert.Contains("edge-attention stream", h.Out);
         Assert.Contains("selftest", h.Out);
+        var streamHelp = new MemoryStream();
+        Assert.Equal(0, StreamCommand.Execute(["--help"], streamHelp, TextWriter.Null, Stream.Null, null, 0, CancellationToken.None));
+        Assert.Contains("serial:/dev/ttyUSB0", Encoding.UTF8.GetString(streamHelp.ToArray()));
+        foreach (var command in new[] { "selftest", "info", "bench", "generate" })
+        {
+            var c = Run(command, "--help");
+            Assert.Equal(0, c.Code);
+            Assert.StartsWith($"usage: edge-attention {command}", c.Out);
+        }
+
         var none = Run();
         Assert.Equal(2, none.Code);
         Assert.Contains("usage:", none.Err);

@@ -36,7 +36,9 @@ internal static class StreamCommand
     {
         if (ArgReader.WantsHelp(args))
         {
-            stderr.WriteLine(Usage);
+            var usage = System.Text.Encoding.UTF8.GetBytes(Usage + "\n");
+            stdout.Write(usage, 0, usage.Length);
+            stdout.Flush();
             return 0;
         }
 
