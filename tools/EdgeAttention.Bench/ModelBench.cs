@@ -8,7 +8,7 @@ using EdgeAttention.Model;
 namespace EdgeAttention.Bench;
 
 /// <summary>
-/// <c>edge-attention-bench model [--steps N] [--output results/model.md]</c>: the GTZAN-sized model
+/// <c>edge-attention-bench model [--steps N] [--output tools/EdgeAttention.Bench/results/model.md]</c>: the GTZAN-sized model
 /// (F = 128, d = 192, 16 heads, n = 120, ff = 192, Nyström m = 8, continual and fixed landmarks, 1 and 2 layers):
 /// per-step latency p50/p99 for continual vs recompute, float32 vs int8, bytes allocated per step, arena bytes,
 /// multiply-adds per step, model file size and load time. Synthetic random weights (timing does not depend on them).
@@ -44,7 +44,7 @@ public static class ModelBench
             else if (args[i] == "--output" && i + 1 < args.Length) outputPath = args[++i];
             else
             {
-                Console.Error.WriteLine($"error: unknown argument '{args[i]}'; usage: edge-attention-bench model [--steps N] [--output results/model.md]");
+                Console.Error.WriteLine($"error: unknown argument '{args[i]}'; usage: edge-attention-bench model [--steps N] [--output tools/EdgeAttention.Bench/results/model.md]");
                 return 2;
             }
         }
