@@ -83,7 +83,7 @@ internal static class SourceFactory
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {
-            throw new HostException($"the {spec.Target} did not answer ({e.Message}); check its wiring and bus/address (see DEPLOY.md)", 3);
+            throw new HostException($"the {spec.Target} did not answer ({e.Message}); check its wiring and bus/address (see the README section 'Deploying on a board')", 3);
         }
 
         return new GpioSource(gpio(), sensor, ready, features, edge, ownsController: false);
