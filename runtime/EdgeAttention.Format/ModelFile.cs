@@ -41,7 +41,10 @@ namespace EdgeAttention.Format;
 
 /// <summary>
 /// A validated .eam model held in one 64-byte aligned native block; tensors are spans into that block
-/// (no copy). Dispose frees the block: spans obtained before must not be used afterwards.
+/// (no copy). Dispose frees the block unless a lease holds it (a runtime <c>Session</c> takes one, so it keeps
+/// using the weights in place after the file is disposed; the block is freed when the last lease is released).
+/// Spans obtained through this object must not be used after Dispose; tensor access (GetFloat32, GetInt8, RawBytes)
+/// and taking a lease throw <see cref="ObjectDisposedException"/> afterwards.
 /// There is deliberately no finalizer: a span does not keep its ModelFile reachable, so a finalizer could free
 /// the block under a span still in use (e.g. <c>ModelFile.FromBytes(b).GetFloat32(n)</c>). An undisposed model
 /// therefore lives until the process ends — the usual case on a device, which loads its model once.
@@ -52,6 +55,10 @@ public sealed unsafe class ModelFile : IDisposable
 
     private byte* _base;
     private readonly long _length;
+    // Lifetime: _refs counts the owner's reference (1 until Dispose) plus one per lease; the block is freed when it
+    // reaches 0, exactly once. _disposed is set once by Dispose. Both change only through Interlocked.
+    private int _refs = 1;
+    private int _disposed;
     private readonly Dictionary<string, TensorInfo> _byName;
     private readonly TensorInfo[] _tensors;
 
@@ -106,17 +113,53 @@ public sealed unsafe class ModelFile : IDisposable
 
     private byte* Pointer()
     {
-        byte* p = _base;
-        ObjectDisposedException.ThrowIf(p == null, this);
-        return p;
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _base;
     }
 
+    /// <summary>
+    /// Disposes the model: its members throw from now on. The native block is freed now when no lease holds it,
+    /// otherwise when the last lease is released. Idempotent.
+    /// </summary>
     public void Dispose()
     {
-        byte* p = _base;
-        _base = null;
-        if (p != null) NativeMemory.AlignedFree(p);
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) Release();
     }
+
+    /// <summary>
+    /// Takes a lease on the native block: it stays allocated (tensor pointers stay valid) until the matching
+    /// <see cref="Release"/>, even if the file is disposed meanwhile. Throws <see cref="ObjectDisposedException"/>
+    /// on a disposed file. Thread-safe.
+    /// </summary>
+    internal void AddRef()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        while (true)
+        {
+            int r = Volatile.Read(ref _refs);
+            // r == 0: freed by a Dispose that raced with the check above.
+            ObjectDisposedException.ThrowIf(r <= 0, this);
+            if (Interlocked.CompareExchange(ref _refs, r + 1, r) == r) return;
+        }
+    }
+
+    /// <summary>Releases a lease taken with <see cref="AddRef"/> (or the owner's reference, from Dispose); frees the block at zero.</summary>
+    internal void Release()
+    {
+        int r = Interlocked.Decrement(ref _refs);
+        if (r < 0) throw new InvalidOperationException("ModelFile lease released more often than taken.");
+        if (r == 0)
+        {
+            NativeMemory.AlignedFree(_base);
+            _base = null;
+        }
+    }
+
+    /// <summary>True once the native block has been freed (disposed and no lease left).</summary>
+    internal bool IsFreed => Volatile.Read(ref _refs) <= 0;
+
+    /// <summary>Start of the native block while it is allocated (for checks that tensors are used in place).</summary>
+    internal byte* BlockStart => _base;
 
     /// <summary>Reads and validates a .eam file. Errors are one-line <see cref="ModelFormatException"/>s naming the file.</summary>
     public static ModelFile Open(string path)

@@ -7,20 +7,21 @@ namespace EdgeAttention.Model;
 /// One <c>nn.Linear</c>: y = W x + b with W [Out, In] row-major, float32 or int8. The int8 form keeps the
 /// per-output-row weight scales of the file and quantizes every input vector dynamically (one scale per
 /// vector, <see cref="Quantize.Vector"/>), then y[r] = s_x · s_w[r] · Σ q_x q_w[r, :] + b[r] (<see cref="MatVecI8"/>).
-/// Weights are copied out of the model file at load, so a session does not depend on the file's lifetime.
+/// Weights, scales and bias are used in place in the model file's native block (64-byte aligned, no copy); the
+/// session's lease on the file keeps them valid.
 /// </summary>
 internal sealed class Linear
 {
-    private readonly float[]? _w;       // [Out, In] float32
-    private readonly sbyte[]? _q;       // [Out, In] int8
-    private readonly float[]? _scales;  // [Out] per-row int8 scales
-    private readonly float[] _bias;     // [Out]
+    private readonly InPlaceTensor<float> _w;       // [Out, In] float32 (absent for int8)
+    private readonly InPlaceTensor<sbyte> _q;       // [Out, In] int8 (absent for float32)
+    private readonly InPlaceTensor<float> _scales;  // [Out] per-row int8 scales
+    private readonly InPlaceTensor<float> _bias;    // [Out]
 
     public int In { get; }
     public int Out { get; }
-    public bool IsInt8 => _q is not null;
+    public bool IsInt8 => _q.IsPresent;
 
-    private Linear(int rows, int cols, float[]? w, sbyte[]? q, float[]? scales, float[] bias)
+    private Linear(int rows, int cols, InPlaceTensor<float> w, InPlaceTensor<sbyte> q, InPlaceTensor<float> scales, InPlaceTensor<float> bias)
     {
         Out = rows; In = cols; _w = w; _q = q; _scales = scales; _bias = bias;
     }
@@ -29,31 +30,30 @@ internal sealed class Linear
     public static Linear Load(ModelFile file, string weightName, string biasName, int rows, int cols)
     {
         TensorInfo info = TensorReader.Require(file, weightName, rows, cols);
-        float[] bias = TensorReader.Float32(file, biasName, rows);
+        InPlaceTensor<float> bias = TensorReader.Float32(file, biasName, rows);
         if (info.DType == TensorDType.Int8)
         {
             Int8Tensor t = file.GetInt8(weightName);
             if (t.Data.Length != rows * cols || t.Scales.Length != rows)
                 throw new ModelFormatException($"tensor '{weightName}': int8 data/scales do not match shape [{rows}, {cols}]; re-convert the model.");
-            float[] scales = t.Scales.ToArray();
-            foreach (float s in scales)
+            foreach (float s in t.Scales)
                 if (!float.IsFinite(s) || s < 0)
                     throw new ModelFormatException($"tensor '{weightName}': int8 scale {s} is not a finite non-negative number; re-convert the model.");
-            return new Linear(rows, cols, null, t.Data.ToArray(), scales, bias);
+            return new Linear(rows, cols, default, new InPlaceTensor<sbyte>(t.Data), new InPlaceTensor<float>(t.Scales), bias);
         }
-        float[] w = TensorReader.Float32(file, weightName, rows, cols);
-        return new Linear(rows, cols, w, null, null, bias);
+        InPlaceTensor<float> w = TensorReader.Float32(file, weightName, rows, cols);
+        return new Linear(rows, cols, w, default, default, bias);
     }
 
     /// <summary>y = W x + b for all rows. <paramref name="scratch"/>: int8 input buffer, at least In long.</summary>
     public void Apply(ReadOnlySpan<float> x, Span<float> y, Span<sbyte> scratch)
     {
-        if (_q is null) MatVec.Compute(_w, x, _bias, y.Slice(0, Out));
+        if (!_q.IsPresent) MatVec.Compute(_w.Span, x, _bias.Span, y.Slice(0, Out));
         else
         {
             Span<sbyte> qx = scratch.Slice(0, In);
             float sx = Quantize.Vector(x, qx);
-            MatVecI8.Compute(_q, _scales, qx, sx, _bias, y.Slice(0, Out));
+            MatVecI8.Compute(_q.Span, _scales.Span, qx, sx, _bias.Span, y.Slice(0, Out));
         }
     }
 
@@ -63,17 +63,26 @@ internal sealed class Linear
     /// </summary>
     public void ApplyRows(ReadOnlySpan<float> x, ReadOnlySpan<sbyte> qx, float sx, int first, int count, Span<float> y)
     {
-        if (_q is null)
-            MatVec.Compute(_w.AsSpan(first * In, count * In), x, _bias.AsSpan(first, count), y.Slice(0, count));
+        if (!_q.IsPresent)
+            MatVec.Compute(_w.Span.Slice(first * In, count * In), x, _bias.Span.Slice(first, count), y.Slice(0, count));
         else
-            MatVecI8.Compute(_q.AsSpan(first * In, count * In), _scales.AsSpan(first, count), qx.Slice(0, In), sx,
-                _bias.AsSpan(first, count), y.Slice(0, count));
+            MatVecI8.Compute(_q.Span.Slice(first * In, count * In), _scales.Span.Slice(first, count), qx.Slice(0, In), sx,
+                _bias.Span.Slice(first, count), y.Slice(0, count));
     }
 
     /// <summary>Quantizes x into scratch for the int8 form (returns its scale); a no-op returning 0 for float32.</summary>
     public float Prepare(ReadOnlySpan<float> x, Span<sbyte> scratch) =>
-        _q is null ? 0f : Quantize.Vector(x, scratch.Slice(0, In));
+        !_q.IsPresent ? 0f : Quantize.Vector(x, scratch.Slice(0, In));
 
-    /// <summary>Bytes of weights and scales held (bias included).</summary>
-    public long Bytes => (_w?.LongLength ?? 0) * 4 + (_q?.LongLength ?? 0) + (_scales?.LongLength ?? 0) * 4 + _bias.LongLength * 4;
+    /// <summary>Bytes of weights and scales used (bias included), all in the model file's block.</summary>
+    public long Bytes => _w.Bytes + _q.Bytes + _scales.Bytes + _bias.Bytes;
+
+    /// <summary>The in-place regions (weight, scales, bias) with their addresses, for the in-place checks of the tests.</summary>
+    public IEnumerable<(string What, nint Address, long Bytes)> Regions(string name)
+    {
+        if (_w.IsPresent) yield return (name + ".weight", _w.Address, _w.Bytes);
+        if (_q.IsPresent) yield return (name + ".weight(int8)", _q.Address, _q.Bytes);
+        if (_scales.IsPresent) yield return (name + ".scales", _scales.Address, _scales.Bytes);
+        yield return (name + ".bias", _bias.Address, _bias.Bytes);
+    }
 }

@@ -2,32 +2,36 @@ using EdgeAttention.Format;
 
 namespace EdgeAttention.Model;
 
-/// <summary>Weights of one encoder layer (contract §2, <c>layers.{i}.*</c>).</summary>
+/// <summary>Weights of one encoder layer (contract §2, <c>layers.{i}.*</c>), in place in the model file's block.</summary>
 internal sealed class EncoderLayerWeights
 {
     public required Linear InProj { get; init; }    // [3d, d]: rows q, then k, then v
     public required Linear OutProj { get; init; }   // [d, d]
     public required Linear Linear1 { get; init; }   // [ff, d]
     public required Linear Linear2 { get; init; }   // [d, ff]
-    public required float[] Norm1Weight { get; init; }
-    public required float[] Norm1Bias { get; init; }
-    public required float[] Norm2Weight { get; init; }
-    public required float[] Norm2Bias { get; init; }
-    public float[]? LandmarksQ { get; init; }       // [h, m, d_h], landmark_mode == fixed
+    public required InPlaceTensor<float> Norm1Weight { get; init; }   // [d]
+    public required InPlaceTensor<float> Norm1Bias { get; init; }
+    public required InPlaceTensor<float> Norm2Weight { get; init; }
+    public required InPlaceTensor<float> Norm2Bias { get; init; }
+    // [h, m, d_h], landmark_mode == fixed. The only copies: AttentionOptions takes float[] (a few KB per layer).
+    public float[]? LandmarksQ { get; init; }
     public float[]? LandmarksK { get; init; }
 }
 
-/// <summary>All weights of a model, copied and checked against its config at load.</summary>
+/// <summary>
+/// All weights of a model, checked against its config at load and used in place: every tensor is a view into the
+/// model file's native block (no copy). The <see cref="Session"/> that owns this holds a lease on the file.
+/// </summary>
 internal sealed class ModelWeights
 {
-    public float[]? InputMean { get; private init; }          // [F]
-    public float[]? InputStd { get; private init; }           // [F], every value > 0
-    public required Linear InputProj { get; init; }           // [d, F]
-    public float[]? Positional { get; private init; }         // [P, d]
+    public InPlaceTensor<float> InputMean { get; private init; }      // [F] (optional)
+    public InPlaceTensor<float> InputStd { get; private init; }       // [F], every value > 0 (optional)
+    public required Linear InputProj { get; init; }                   // [d, F]
+    public InPlaceTensor<float> Positional { get; private init; }     // [P, d] (recycling only)
     public required EncoderLayerWeights[] Layers { get; init; }
-    public float[]? FinalNormWeight { get; private init; }    // [d]
-    public float[]? FinalNormBias { get; private init; }
-    public required Linear Classifier { get; init; }          // [C, d]
+    public InPlaceTensor<float> FinalNormWeight { get; private init; } // [d] (final_norm only)
+    public InPlaceTensor<float> FinalNormBias { get; private init; }
+    public required Linear Classifier { get; init; }                  // [C, d]
 
     public static ModelWeights Load(ModelFile file)
     {
@@ -35,16 +39,16 @@ internal sealed class ModelWeights
         int d = c.DModel, f = c.InputFeatures, ff = c.FfDim, classes = c.Classes.Count;
         if (classes < 1) throw new ModelFormatException("model.json 'classes' is empty; list at least one class name.");
 
-        float[]? mean = TensorReader.OptionalFloat32(file, "input_norm.mean", f);
-        float[]? std = TensorReader.OptionalFloat32(file, "input_norm.std", f);
-        if ((mean is null) != (std is null))
+        InPlaceTensor<float> mean = TensorReader.OptionalFloat32(file, "input_norm.mean", f);
+        InPlaceTensor<float> std = TensorReader.OptionalFloat32(file, "input_norm.std", f);
+        if (mean.IsPresent != std.IsPresent)
             throw new ModelFormatException("tensors 'input_norm.mean' and 'input_norm.std' must be given together; add the missing one or drop both.");
-        if (std is not null)
-            for (int i = 0; i < std.Length; i++)
-                if (!(std[i] > 0))
-                    throw new ModelFormatException($"tensor 'input_norm.std' element {i} is {std[i]}; every std must be > 0.");
+        ReadOnlySpan<float> stdValues = std.Span;
+        for (int i = 0; i < stdValues.Length; i++)
+            if (!(stdValues[i] > 0))
+                throw new ModelFormatException($"tensor 'input_norm.std' element {i} is {stdValues[i]}; every std must be > 0.");
 
-        float[]? pos = null;
+        InPlaceTensor<float> pos = default;
         if (c.Positional == PositionalKind.Recycling)
             pos = TensorReader.Float32(file, "pos_embedding.weight", c.PositionalPeriod, d);
 
@@ -55,8 +59,8 @@ internal sealed class ModelWeights
             float[]? lq = null, lk = null;
             if (c.Attention == AttentionKind.Nystrom && c.LandmarkMode == LandmarkMode.Fixed)
             {
-                lq = TensorReader.Float32(file, p + "self_attn.landmarks_q", c.Heads, c.Landmarks, c.HeadDim);
-                lk = TensorReader.Float32(file, p + "self_attn.landmarks_k", c.Heads, c.Landmarks, c.HeadDim);
+                lq = TensorReader.Float32(file, p + "self_attn.landmarks_q", c.Heads, c.Landmarks, c.HeadDim).Span.ToArray();
+                lk = TensorReader.Float32(file, p + "self_attn.landmarks_k", c.Heads, c.Landmarks, c.HeadDim).Span.ToArray();
             }
             layers[i] = new EncoderLayerWeights
             {
@@ -80,8 +84,8 @@ internal sealed class ModelWeights
             InputProj = Linear.Load(file, "input_proj.weight", "input_proj.bias", d, f),
             Positional = pos,
             Layers = layers,
-            FinalNormWeight = c.FinalNorm ? TensorReader.Float32(file, "final_norm.weight", d) : null,
-            FinalNormBias = c.FinalNorm ? TensorReader.Float32(file, "final_norm.bias", d) : null,
+            FinalNormWeight = c.FinalNorm ? TensorReader.Float32(file, "final_norm.weight", d) : default,
+            FinalNormBias = c.FinalNorm ? TensorReader.Float32(file, "final_norm.bias", d) : default,
             Classifier = Linear.Load(file, "classifier.weight", "classifier.bias", classes, d),
         };
     }
@@ -96,5 +100,33 @@ internal sealed class ModelWeights
                 if (l.InProj.IsInt8 || l.OutProj.IsInt8 || l.Linear1.IsInt8 || l.Linear2.IsInt8) return true;
             return false;
         }
+    }
+
+    /// <summary>Every in-place tensor region the session reads (name, address, bytes), for the tests' in-place checks.</summary>
+    public IEnumerable<(string What, nint Address, long Bytes)> Regions()
+    {
+        var all = new List<(string, nint, long)>();
+        void Add(string name, InPlaceTensor<float> t) { if (t.IsPresent) all.Add((name, t.Address, t.Bytes)); }
+        Add("input_norm.mean", InputMean);
+        Add("input_norm.std", InputStd);
+        all.AddRange(InputProj.Regions("input_proj"));
+        Add("pos_embedding.weight", Positional);
+        for (int i = 0; i < Layers.Length; i++)
+        {
+            EncoderLayerWeights l = Layers[i];
+            string p = $"layers.{i}.";
+            all.AddRange(l.InProj.Regions(p + "in_proj"));
+            all.AddRange(l.OutProj.Regions(p + "out_proj"));
+            all.AddRange(l.Linear1.Regions(p + "linear1"));
+            all.AddRange(l.Linear2.Regions(p + "linear2"));
+            Add(p + "norm1.weight", l.Norm1Weight);
+            Add(p + "norm1.bias", l.Norm1Bias);
+            Add(p + "norm2.weight", l.Norm2Weight);
+            Add(p + "norm2.bias", l.Norm2Bias);
+        }
+        Add("final_norm.weight", FinalNormWeight);
+        Add("final_norm.bias", FinalNormBias);
+        all.AddRange(Classifier.Regions("classifier"));
+        return all;
     }
 }

@@ -20,7 +20,7 @@ public sealed partial class Session
         if (_pre)
         {
             Span<float> ln = Span(_plan.LnToken);
-            LayerNorm.Compute(x, layer.Norm1Weight, layer.Norm1Bias, _eps, ln);   // pre-norm: attention sees LN1(x)
+            LayerNorm.Compute(x, layer.Norm1Weight.Span, layer.Norm1Bias.Span, _eps, ln);   // pre-norm: attention sees LN1(x)
             a = ln;
         }
         Span<float> qkv = Span(_plan.Qkv);                                          // [3d] = in_proj(a): q | k | v
@@ -117,7 +117,7 @@ public sealed partial class Session
             if (_pre)
             {
                 Span<float> ln = Row(_plan.A, j);
-                LayerNorm.Compute(a, layer.Norm1Weight, layer.Norm1Bias, _eps, ln);
+                LayerNorm.Compute(a, layer.Norm1Weight.Span, layer.Norm1Bias.Span, _eps, ln);
                 a = ln;
             }
             float sx = layer.InProj.Prepare(a, i8);
@@ -154,7 +154,7 @@ public sealed partial class Session
             if (_pre)
             {
                 Span<float> ln = Span(_plan.H2);
-                LayerNorm.Compute(a, layer.Norm1Weight, layer.Norm1Bias, _eps, ln);
+                LayerNorm.Compute(a, layer.Norm1Weight.Span, layer.Norm1Bias.Span, _eps, ln);
                 a = ln;
             }
             float sx = layer.InProj.Prepare(a, i8);
@@ -179,16 +179,16 @@ public sealed partial class Session
         if (_pre)
         {
             Span<float> h2 = Span(_plan.H2);
-            LayerNorm.Compute(h, layer.Norm2Weight, layer.Norm2Bias, _eps, h2);
+            LayerNorm.Compute(h, layer.Norm2Weight.Span, layer.Norm2Bias.Span, _eps, h2);
             FeedForward(layer, h2, f1, f2, i8);
             for (int i = 0; i < _d; i++) y[i] = h[i] + f2[i];
         }
         else
         {
-            LayerNorm.Compute(h, layer.Norm1Weight, layer.Norm1Bias, _eps, h);
+            LayerNorm.Compute(h, layer.Norm1Weight.Span, layer.Norm1Bias.Span, _eps, h);
             FeedForward(layer, h, f1, f2, i8);
             for (int i = 0; i < _d; i++) f2[i] += h[i];
-            LayerNorm.Compute(f2, layer.Norm2Weight, layer.Norm2Bias, _eps, y);
+            LayerNorm.Compute(f2, layer.Norm2Weight.Span, layer.Norm2Bias.Span, _eps, y);
         }
     }
 
@@ -203,10 +203,10 @@ public sealed partial class Session
     private void Head(ReadOnlySpan<float> y, Span<float> logits)
     {
         ReadOnlySpan<float> z = y;
-        if (_w.FinalNormWeight is { } g && _w.FinalNormBias is { } b)
+        if (_w.FinalNormWeight.IsPresent)
         {
             Span<float> zn = Span(_plan.Z);
-            LayerNorm.Compute(y, g, b, _eps, zn);
+            LayerNorm.Compute(y, _w.FinalNormWeight.Span, _w.FinalNormBias.Span, _eps, zn);
             z = zn;
         }
         _w.Classifier.Apply(z, logits.Slice(0, _classes), Int8Scratch);

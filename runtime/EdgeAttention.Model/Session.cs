@@ -6,12 +6,16 @@ using EdgeAttention.Kernels;
 namespace EdgeAttention.Model;
 
 /// <summary>
-/// One stream through a model (contract §3). All working memory is one arena allocated here (layout in
-/// <see cref="ArenaPlan"/>), plus the attention objects' state, also allocated here; <see cref="Step"/>
-/// allocates nothing. Not thread-safe: one session per stream.
+/// One stream through a model (contract §3). The weights are used in place in the model file's native block
+/// (no copy): the session takes a lease on the <see cref="ModelFile"/> in its constructor and releases it in
+/// <see cref="Dispose"/>, so the file may be disposed first — its block is freed when the last session using it is
+/// disposed. All working memory is one arena allocated here (layout in <see cref="ArenaPlan"/>), plus the attention
+/// objects' state, also allocated here; <see cref="Step"/> allocates nothing. Not thread-safe: one session per stream.
+/// A session never disposed keeps the block until the process ends (there is no finalizer, as for ModelFile).
 /// </summary>
 public sealed partial class Session : IDisposable
 {
+    private readonly ModelFile _file;               // leased: its block holds the weights _w points into
     private readonly ModelWeights _w;
     private readonly ArenaPlan _plan;
     private float[] _arena;
@@ -21,36 +25,57 @@ public sealed partial class Session : IDisposable
     private readonly bool _pre, _gelu, _landmarks, _newestQueryOnly;
     private readonly float _eps;
     private long _steps;
-    private bool _disposed;
+    private int _disposed;
 
-    /// <summary>Loads the weights of <paramref name="model"/> (copied: the file may be disposed afterwards), plans and allocates the arena.</summary>
+    /// <summary>
+    /// Checks the weights of <paramref name="model"/> against its config and uses them in place (the session leases
+    /// the file's block: the file may be disposed afterwards), plans and allocates the arena. Throws
+    /// <see cref="ObjectDisposedException"/> when <paramref name="model"/> is already disposed.
+    /// </summary>
     public Session(ModelFile model, Execution execution = Execution.Continual)
     {
         ArgumentNullException.ThrowIfNull(model);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         if (execution is not (Execution.Continual or Execution.Recompute))
             throw new ArgumentOutOfRangeException(nameof(execution), execution, "use Execution.Continual or Execution.Recompute.");
+        model.AddRef();
+        _file = model;
+        try
+        {
+            _w = ModelWeights.Load(model);
+            (_plan, _arena, _layer1, _window) = Build(model.Config, execution, _w);
+        }
+        catch
+        {
+            model.Release();
+            throw;
+        }
         ModelConfig c = model.Config;
         Config = c;
         Execution = execution;
-        _w = ModelWeights.Load(model);
         _d = c.DModel; _n = c.Window; _f = c.InputFeatures; _classes = c.Classes.Count; _layers = c.Layers; _ff = c.FfDim;
         _pre = c.Norm == NormPlacement.Pre;
         _gelu = c.Activation == ActivationKind.Gelu;
         _eps = c.LayerNormEps;
         _landmarks = execution == Execution.Recompute && ArenaPlan.UsesContinualLandmarks(c);
         _newestQueryOnly = AttentionFactory.NewestQueryOnly(c);
-        _plan = ArenaPlan.Create(c, execution);
-        _arena = new float[_plan.TotalFloats];
-
-        _window = new WindowAttention?[_layers];
-        for (int i = 0; i < _layers; i++)
-        {
-            AttentionOptions o = AttentionFactory.Options(c, i, _w.Layers[i].LandmarksQ, _w.Layers[i].LandmarksK);
-            if (i == 0 && execution == Execution.Continual) _layer1 = new ContinualAttention(o, retroactive: _layers > 1);
-            else _window[i] = new WindowAttention(o);
-        }
         LoadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+    }
+
+    /// <summary>The arena and the attention objects (layer 1 continual under continual execution, else window).</summary>
+    private static (ArenaPlan, float[], ContinualAttention?, WindowAttention?[]) Build(ModelConfig c, Execution execution, ModelWeights w)
+    {
+        ArenaPlan plan = ArenaPlan.Create(c, execution);
+        var arena = new float[plan.TotalFloats];
+        ContinualAttention? layer1 = null;
+        var window = new WindowAttention?[c.Layers];
+        for (int i = 0; i < c.Layers; i++)
+        {
+            AttentionOptions o = AttentionFactory.Options(c, i, w.Layers[i].LandmarksQ, w.Layers[i].LandmarksK);
+            if (i == 0 && execution == Execution.Continual) layer1 = new ContinualAttention(o, retroactive: c.Layers > 1);
+            else window[i] = new WindowAttention(o);
+        }
+        return (plan, arena, layer1, window);
     }
 
     public ModelConfig Config { get; }
@@ -62,8 +87,10 @@ public sealed partial class Session : IDisposable
     public long ArenaBytes => _plan.Bytes;
 
     /// <summary>
-    /// Managed bytes the constructor allocated: weight copies, the arena and the attention state — the session's
-    /// whole memory footprint (nothing is allocated afterwards).
+    /// Managed bytes the constructor allocated: the arena, the attention state and small load-time objects (the
+    /// layer objects, fixed landmarks copied for the attention options) — the session's whole managed footprint
+    /// (nothing is allocated afterwards). Weights are not included: they stay in the model file's native block
+    /// (<see cref="ModelFile.FileBytes"/>), shared by every session of that file.
     /// </summary>
     public long LoadAllocatedBytes { get; }
 
@@ -88,7 +115,7 @@ public sealed partial class Session : IDisposable
     /// </summary>
     public StepStatus Step(ReadOnlySpan<float> frame, Span<float> logits)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         if (logits.Length < _classes)
             throw new ArgumentException($"logits span has {logits.Length} floats, the model has {_classes} classes.", nameof(logits));
         if (frame.Length != _f || !AllFinite(frame)) return StepStatus.Rejected;
@@ -106,17 +133,23 @@ public sealed partial class Session : IDisposable
     /// <summary>Forgets the stream: the next frame is position 0 again.</summary>
     public void Reset()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         _layer1?.Reset();
         Array.Clear(_arena);
         _steps = 0;
     }
 
+    /// <summary>Ends the session and releases its lease on the model file (freeing the block if the file is disposed and no other session uses it). Idempotent.</summary>
     public void Dispose()
     {
-        _disposed = true;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _arena = [];
+        _file.Release();
     }
+
+    /// <summary>The leased model file and the in-place weight regions (tests check they lie in the file's block).</summary>
+    internal ModelFile LeasedFile => _file;
+    internal IEnumerable<(string What, nint Address, long Bytes)> WeightRegions() => _w.Regions();
 
     // ---- input ---------------------------------------------------------------------------------------
 
@@ -124,18 +157,20 @@ public sealed partial class Session : IDisposable
     private void MakeToken(ReadOnlySpan<float> frame, long t, Span<float> token)
     {
         ReadOnlySpan<float> x = frame;
-        if (_w.InputMean is { } mean && _w.InputStd is { } std)
+        if (_w.InputMean.IsPresent)
         {
+            ReadOnlySpan<float> mean = _w.InputMean.Span, std = _w.InputStd.Span;
             Span<float> xn = Span(_plan.Frame);
             for (int i = 0; i < xn.Length; i++) xn[i] = (frame[i] - mean[i]) / std[i];
             x = xn;
         }
         _w.InputProj.Apply(x, token, Int8Scratch);
-        if (_w.Positional is { } pos)
+        if (_w.Positional.IsPresent)
         {
+            ReadOnlySpan<float> pos = _w.Positional.Span;
             int period = pos.Length / _d;
             int row = (int)(t % period);
-            Axpy.Compute(1f, pos.AsSpan(row * _d, _d), token);
+            Axpy.Compute(1f, pos.Slice(row * _d, _d), token);
         }
     }
 

@@ -2,7 +2,7 @@ using EdgeAttention.Format;
 
 namespace EdgeAttention.Model;
 
-/// <summary>Checked access to the tensors of a model file by contract §2 name and shape.</summary>
+/// <summary>Checked access to the tensors of a model file by contract §2 name and shape, in place (no copy).</summary>
 internal static class TensorReader
 {
     /// <summary>The tensor's info after checking that it exists and has exactly <paramref name="shape"/>.</summary>
@@ -17,20 +17,20 @@ internal static class TensorReader
         return info;
     }
 
-    /// <summary>A float32 copy of tensor <paramref name="name"/>, which must hold <paramref name="count"/> finite values.</summary>
-    public static float[] Float32(ModelFile file, string name, params int[] shape)
+    /// <summary>Float32 tensor <paramref name="name"/> of exactly <paramref name="shape"/>, finite, viewed in the file's block.</summary>
+    public static InPlaceTensor<float> Float32(ModelFile file, string name, params int[] shape)
     {
         TensorInfo info = Require(file, name, shape);
         if (info.DType != TensorDType.Float32)
             throw new ModelFormatException($"tensor '{name}' is {info.DType}; only Linear weights may be int8, re-convert the model.");
-        float[] data = file.GetFloat32(name).ToArray();
+        ReadOnlySpan<float> data = file.GetFloat32(name);
         for (int i = 0; i < data.Length; i++)
             if (!float.IsFinite(data[i]))
                 throw new ModelFormatException($"tensor '{name}' holds a non-finite value at element {i}; fix the weights.");
-        return data;
+        return new InPlaceTensor<float>(data);
     }
 
-    /// <summary>Like <see cref="Float32"/> for an optional tensor: null when absent.</summary>
-    public static float[]? OptionalFloat32(ModelFile file, string name, params int[] shape) =>
-        file.Contains(name) ? Float32(file, name, shape) : null;
+    /// <summary>Like <see cref="Float32"/> for an optional tensor: <c>default</c> (not present) when absent.</summary>
+    public static InPlaceTensor<float> OptionalFloat32(ModelFile file, string name, params int[] shape) =>
+        file.Contains(name) ? Float32(file, name, shape) : default;
 }

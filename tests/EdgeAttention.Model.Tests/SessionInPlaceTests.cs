@@ -1,0 +1,123 @@
+using EdgeAttention.Format;
+
+namespace EdgeAttention.Model.Tests;
+
+/// <summary>
+/// Weights used in place: the session's weight regions lie in the model file's native block (no copy), its lease
+/// keeps the block alive after the file is disposed, and disposing both frees the block.
+/// </summary>
+public sealed unsafe class SessionInPlaceTests
+{
+    private static ModelConfig Config(bool fixedLandmarks) => fixedLandmarks
+        ? TestModels.Config(attention: AttentionKind.Nystrom, m: 3, mode: LandmarkMode.Fixed, layers: 2, norm: NormPlacement.Pre)
+        : TestModels.Config(layers: 2);
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void EveryWeightRegionIsTheFilesTensorInPlace(bool fixedLandmarks, bool int8)
+    {
+        ModelConfig c = Config(fixedLandmarks);
+        using ModelFile file = SyntheticModel.Create(c, seed: 5, int8: int8);
+        using var s = new Session(file, Execution.Continual);
+        nint block = (nint)file.BlockStart;
+        // Expected: every tensor's data (and int8 scales) at block + its file offset, except the fixed landmarks,
+        // which the attention options take as float[] copies.
+        var expected = new HashSet<nint>();
+        foreach (TensorInfo t in file.Tensors)
+        {
+            if (t.Name.Contains("landmarks_", StringComparison.Ordinal)) continue;
+            expected.Add(block + (nint)t.DataOffset);
+            if (t.DType == TensorDType.Int8) expected.Add(block + (nint)t.ScalesOffset);
+        }
+        var regions = s.WeightRegions().ToList();
+        Assert.Equal(expected.Count, regions.Count);
+        foreach ((string what, nint address, long bytes) in regions)
+        {
+            Assert.True(expected.Contains(address), $"{what} at 0x{address:X} is not a tensor of the file's block (copied?)");
+            Assert.True(address + (nint)bytes <= block + (nint)file.FileBytes, $"{what} runs past the block");
+            Assert.Equal(0, address % 64);
+        }
+    }
+
+    [Theory]
+    [InlineData(Execution.Continual, false)]
+    [InlineData(Execution.Recompute, true)]
+    public void SessionKeepsWorkingAfterTheFileIsDisposedAndFreesTheBlockOnDispose(Execution execution, bool int8)
+    {
+        ModelConfig c = Config(fixedLandmarks: true);
+        byte[] bytes = SyntheticModel.CreateBytes(c, seed: 6, int8: int8);
+        float[][] frames = TestModels.Frames(4 * c.Window, c.InputFeatures, seed: 7);
+        float[][] expected;
+        using (ModelFile reference = ModelFile.FromBytes(bytes))
+        using (var r = new Session(reference, execution))
+            expected = TestModels.Run(r, frames);
+
+        ModelFile file = ModelFile.FromBytes(bytes);
+        var a = new Session(file, execution);
+        var b = new Session(file, execution);
+        file.Dispose();
+        Assert.False(file.IsFreed);
+        Assert.Throws<ObjectDisposedException>(() => new Session(file, execution));
+        Assert.Equal(expected, TestModels.Run(a, frames));
+        a.Dispose();
+        a.Dispose();   // idempotent: releases its lease once
+        Assert.False(file.IsFreed);
+        Assert.Equal(expected, TestModels.Run(b, frames));
+        b.Dispose();
+        Assert.True(file.IsFreed);
+        Assert.Throws<ObjectDisposedException>(() => a.Step(frames[0], new float[c.Classes.Count]));
+    }
+
+    [Fact]
+    public void DisposingTheSessionFirstLeavesTheFileUsableThenDisposingItFreesTheBlock()
+    {
+        ModelConfig c = Config(fixedLandmarks: false);
+        ModelFile file = SyntheticModel.Create(c, seed: 8);
+        new Session(file).Dispose();
+        Assert.False(file.IsFreed);
+        using (var again = new Session(file))
+            Assert.NotEmpty(TestModels.Run(again, TestModels.Frames(c.Window, c.InputFeatures, seed: 9)));
+        file.Dispose();
+        Assert.True(file.IsFreed);
+    }
+
+    [Fact]
+    public void AFailedConstructorReleasesItsLease()
+    {
+        // input_norm.std = 0 passes the file format (finite) but the session rejects it after taking the lease.
+        ModelConfig c = Config(fixedLandmarks: false);
+        var tensors = new List<TensorData>();
+        using (ModelFile good = SyntheticModel.Create(c, seed: 10))
+            foreach (TensorInfo t in good.Tensors)
+            {
+                float[] v = good.GetFloat32(t.Name).ToArray();
+                if (t.Name == ModelTensors.InputNormStd) v[2] = 0f;
+                tensors.Add(TensorData.FromFloat32(t.Name, t.Shape, v));
+            }
+        ModelFile file = ModelFile.FromBytes(ModelWriter.ToBytes(c, tensors));
+        var e = Assert.Throws<ModelFormatException>(() => new Session(file));
+        Assert.Contains("input_norm.std", e.Message, StringComparison.Ordinal);
+        file.Dispose();
+        Assert.True(file.IsFreed);
+    }
+
+    [Fact]
+    public void ManagedLoadBytesDoNotDependOnTheWeightsDType()
+    {
+        // Weights stay in the native block, so a float32 and an int8 session of one config allocate the same
+        // managed bytes (arena, attention state, layer objects) up to small load-time objects (shape arrays of the
+        // checks), far less than the 3 bytes per Linear weight a copy would differ by, and less than the weights.
+        ModelConfig c = TestModels.Config(d: 64, heads: 4, ff: 256, layers: 2);
+        using ModelFile f32 = SyntheticModel.Create(c, seed: 11);
+        using ModelFile i8 = SyntheticModel.Create(c, seed: 11, int8: true);
+        using var a = new Session(f32);
+        using var b = new Session(i8);
+        long difference = Math.Abs(a.LoadAllocatedBytes - b.LoadAllocatedBytes);
+        Assert.True(difference < 4096, $"float32 session allocated {a.LoadAllocatedBytes} bytes, int8 {b.LoadAllocatedBytes}: weights copied?");
+        long weightBytes = 4 * f32.ParameterCount;
+        Assert.True(a.LoadAllocatedBytes < weightBytes, $"session allocated {a.LoadAllocatedBytes} bytes, weights are {weightBytes}");
+    }
+}
