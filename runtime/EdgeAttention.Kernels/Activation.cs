@@ -37,8 +37,8 @@ public static partial class Activation
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: Vector256GeluCore(x, y); break;
-            case KernelVariant.Vector128: Vector128GeluCore(x, y); break;
+            case KernelVariant.Vector256: PortableGeluCore<W256>(x, y); break;
+            case KernelVariant.Vector128: PortableGeluCore<W128>(x, y); break;
             default: ScalarGeluCore(x, y); break;
         }
     }
@@ -47,8 +47,8 @@ public static partial class Activation
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: Vector256ReluCore(x, y); break;
-            case KernelVariant.Vector128: Vector128ReluCore(x, y); break;
+            case KernelVariant.Vector256: PortableReluCore<W256>(x, y); break;
+            case KernelVariant.Vector128: PortableReluCore<W128>(x, y); break;
             default: ScalarReluCore(x, y); break;
         }
     }

@@ -22,8 +22,8 @@ public static partial class Axpy
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: Vector256Core(alpha, x, y); break;
-            case KernelVariant.Vector128: Vector128Core(alpha, x, y); break;
+            case KernelVariant.Vector256: PortableCore<W256>(alpha, x, y); break;
+            case KernelVariant.Vector128: PortableCore<W128>(alpha, x, y); break;
             default: ScalarCore(alpha, x, y); break;
         }
     }

@@ -20,8 +20,8 @@ public static partial class Dot
 
     private static float Run(KernelVariant variant, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => variant switch
     {
-        KernelVariant.Vector256 => Vector256Core(x, y),
-        KernelVariant.Vector128 => Vector128Core(x, y),
+        KernelVariant.Vector256 => PortableCore<W256>(x, y),
+        KernelVariant.Vector128 => PortableCore<W128>(x, y),
         _ => ScalarCore(x, y),
     };
 }

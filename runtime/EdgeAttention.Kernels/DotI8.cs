@@ -36,8 +36,8 @@ public static partial class DotI8
         KernelVariant.AdvSimdDp => AdvSimdDpCore(x, y),
         KernelVariant.AdvSimd => AdvSimdCore(x, y),
         KernelVariant.Avx2 => Avx2Core(x, y),
-        KernelVariant.Vector256 => Vector256Core(x, y),
-        KernelVariant.Vector128 => Vector128Core(x, y),
+        KernelVariant.Vector256 => PortableCore<W256>(x, y),
+        KernelVariant.Vector128 => PortableCore<W128>(x, y),
         _ => ScalarCore(x, y),
     };
 }

@@ -29,8 +29,8 @@ public static partial class LayerNorm
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: Vector256Core(x, gamma, beta, eps, y); break;
-            case KernelVariant.Vector128: Vector128Core(x, gamma, beta, eps, y); break;
+            case KernelVariant.Vector256: PortableCore<W256>(x, gamma, beta, eps, y); break;
+            case KernelVariant.Vector128: PortableCore<W128>(x, gamma, beta, eps, y); break;
             default: ScalarCore(x, gamma, beta, eps, y); break;
         }
     }

@@ -50,8 +50,8 @@ public static partial class MatMul
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: Vector256Core(a, b, c, m, k, n); break;
-            case KernelVariant.Vector128: Vector128Core(a, b, c, m, k, n); break;
+            case KernelVariant.Vector256: PortableCore<W256>(a, b, c, m, k, n); break;
+            case KernelVariant.Vector128: PortableCore<W128>(a, b, c, m, k, n); break;
             default: ScalarCore(a, b, c, m, k, n); break;
         }
     }
@@ -60,8 +60,7 @@ public static partial class MatMul
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: Vector256TransposedBCore(a, b, c, m, k, n); break;
-            case KernelVariant.Vector128: Vector128TransposedBCore(a, b, c, m, k, n); break;
+            case KernelVariant.Vector256 or KernelVariant.Vector128: VectorTransposedBCore(variant, a, b, c, m, k, n); break;
             default: ScalarTransposedBCore(a, b, c, m, k, n); break;
         }
     }

@@ -25,8 +25,8 @@ public static partial class MatVecTransposed
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: Vector256Core(w, x, y); break;
-            case KernelVariant.Vector128: Vector128Core(w, x, y); break;
+            case KernelVariant.Vector256: PortableCore<W256>(w, x, y); break;
+            case KernelVariant.Vector128: PortableCore<W128>(w, x, y); break;
             default: ScalarCore(w, x, y); break;
         }
     }

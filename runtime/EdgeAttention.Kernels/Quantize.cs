@@ -67,8 +67,8 @@ public static partial class Quantize
     /// <summary>Int8-family variants without a special quantizer use their portable partner (same results).</summary>
     private static float RunVector(KernelVariant variant, ReadOnlySpan<float> x, Span<sbyte> q) => variant switch
     {
-        KernelVariant.Vector256 or KernelVariant.Avx2 => Vector256VectorCore(x, q),
-        KernelVariant.Vector128 or KernelVariant.AdvSimd or KernelVariant.AdvSimdDp => Vector128VectorCore(x, q),
+        KernelVariant.Vector256 or KernelVariant.Avx2 => PortableVectorCore<W256>(x, q),
+        KernelVariant.Vector128 or KernelVariant.AdvSimd or KernelVariant.AdvSimdDp => PortableVectorCore<W128>(x, q),
         _ => ScalarVectorCore(x, q),
     };
 }

@@ -22,8 +22,8 @@ public static partial class RowScale
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: Vector256Core(x, s, y); break;
-            case KernelVariant.Vector128: Vector128Core(x, s, y); break;
+            case KernelVariant.Vector256: PortableCore<W256>(x, s, y); break;
+            case KernelVariant.Vector128: PortableCore<W128>(x, s, y); break;
             default: ScalarCore(x, s, y); break;
         }
     }

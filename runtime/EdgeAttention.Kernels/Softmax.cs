@@ -40,16 +40,16 @@ public static partial class Softmax
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: Vector256Core(x, y); break;
-            case KernelVariant.Vector128: Vector128Core(x, y); break;
+            case KernelVariant.Vector256: PortableCore<W256>(x, y); break;
+            case KernelVariant.Vector128: PortableCore<W128>(x, y); break;
             default: ScalarCore(x, y); break;
         }
     }
 
     private static float RunShifted(KernelVariant variant, ReadOnlySpan<float> x, float shift, Span<float> y) => variant switch
     {
-        KernelVariant.Vector256 => Vector256ShiftedExpCore(x, shift, y),
-        KernelVariant.Vector128 => Vector128ShiftedExpCore(x, shift, y),
+        KernelVariant.Vector256 => PortableShiftedExpCore<W256>(x, shift, y),
+        KernelVariant.Vector128 => PortableShiftedExpCore<W128>(x, shift, y),
         _ => ScalarShiftedExpCore(x, shift, y),
     };
 }

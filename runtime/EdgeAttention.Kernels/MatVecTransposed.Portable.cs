@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace EdgeAttention.Kernels;
 
@@ -9,11 +8,12 @@ public static partial class MatVecTransposed
     /// <summary>
     /// y[j] = Σ_i x[i] W[i, j], W row-major [rows = x.Length, cols = y.Length]: y is cleared, then four rows of W
     /// are added per pass (y += x[i] W[i,:] + … + x[i+3] W[i+3,:]) so each y chunk is loaded and stored once per
-    /// four rows; 8 columns per step, scalar tail. x and y must not overlap.
+    /// four rows; Count columns per step, scalar tail; leftover rows via Axpy. x and y must not overlap.
+    /// Vector128 variant: TW = <see cref="W128"/>; Vector256: <see cref="W256"/>.
     /// </summary>
-    internal static void Vector256Core(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y)
+    internal static void PortableCore<TW>(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y) where TW : struct, ISimd<TW>
     {
-        int rows = x.Length, cols = y.Length;
+        int rows = x.Length, cols = y.Length, lanes = TW.Count;
         y.Clear();
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float yr = ref MemoryMarshal.GetReference(y);
@@ -25,20 +25,20 @@ public static partial class MatVecTransposed
             ref float w2 = ref Unsafe.Add(ref w1, cols);
             ref float w3 = ref Unsafe.Add(ref w2, cols);
             float s0 = x[i], s1 = x[i + 1], s2 = x[i + 2], s3 = x[i + 3];
-            Vector256<float> x0 = Vector256.Create(s0), x1 = Vector256.Create(s1), x2 = Vector256.Create(s2), x3 = Vector256.Create(s3);
+            TW x0 = TW.Create(s0), x1 = TW.Create(s1), x2 = TW.Create(s2), x3 = TW.Create(s3);
             int j = 0;
-            for (; j + 8 <= cols; j += 8)
+            for (; j + lanes <= cols; j += lanes)
             {
-                Vector256<float> acc = Vector256.LoadUnsafe(ref yr, (nuint)j);
-                acc = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w0, (nuint)j), x0, acc);
-                acc = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w1, (nuint)j), x1, acc);
-                acc = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w2, (nuint)j), x2, acc);
-                acc = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w3, (nuint)j), x3, acc);
-                acc.StoreUnsafe(ref yr, (nuint)j);
+                TW acc = TW.Load(ref yr, (nuint)j);
+                acc = TW.MultiplyAddEstimate(TW.Load(ref w0, (nuint)j), x0, acc);
+                acc = TW.MultiplyAddEstimate(TW.Load(ref w1, (nuint)j), x1, acc);
+                acc = TW.MultiplyAddEstimate(TW.Load(ref w2, (nuint)j), x2, acc);
+                acc = TW.MultiplyAddEstimate(TW.Load(ref w3, (nuint)j), x3, acc);
+                acc.Store(ref yr, (nuint)j);
             }
             for (; j < cols; j++)
                 y[j] += s0 * Unsafe.Add(ref w0, j) + s1 * Unsafe.Add(ref w1, j) + s2 * Unsafe.Add(ref w2, j) + s3 * Unsafe.Add(ref w3, j);
         }
-        for (; i < rows; i++) Axpy.Vector256Core(x[i], w.Slice(i * cols, cols), y);
+        for (; i < rows; i++) Axpy.PortableCore<TW>(x[i], w.Slice(i * cols, cols), y);
     }
 }

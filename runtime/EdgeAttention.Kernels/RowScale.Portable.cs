@@ -1,0 +1,22 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeAttention.Kernels;
+
+public static partial class RowScale
+{
+    /// <summary>
+    /// y[i] = s x[i], Count floats per step, scalar tail. x may be y (in place).
+    /// Vector128 variant: TW = <see cref="W128"/>; Vector256: <see cref="W256"/>.
+    /// </summary>
+    internal static void PortableCore<TW>(ReadOnlySpan<float> x, float s, Span<float> y) where TW : struct, ISimd<TW>
+    {
+        int n = x.Length, w = TW.Count;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        TW sv = TW.Create(s);
+        int i = 0;
+        for (; i + w <= n; i += w)
+            (TW.Load(ref xr, (nuint)i) * sv).Store(ref yr, (nuint)i);
+        for (; i < n; i++) y[i] = s * x[i];
+    }
+}
