@@ -22,7 +22,7 @@ namespace EdgeAttention.Attention;
 /// Drift bound: a row of the sums is rebuilt exactly from the rings when it is RefreshInterval (R) steps old;
 /// rows are staggered so at most one row per head is refreshed per step. Amortised cost m·n·d_h / R per head.
 /// </summary>
-internal sealed class ContinualNystromEngine : ContinualEngine
+internal sealed partial class ContinualNystromEngine : ContinualEngine
 {
     private readonly int _n, _h, _dh, _d, _m, _iters, _refresh;
     private readonly float _scale;
@@ -52,10 +52,13 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     private readonly bool[] _segEnd;
     private readonly double[] _sumQ, _sumK;            // [d]
     private readonly LandmarkInverse _inverse;
+    private readonly bool _fused;
     private long _t;
 
-    public ContinualNystromEngine(AttentionOptions o, bool retroactive)
+    /// <summary>fused = false runs the plain per-row reference path (tests compare the two).</summary>
+    public ContinualNystromEngine(AttentionOptions o, bool retroactive, bool fused = true)
     {
+        _fused = fused;
         _n = o.Window; _h = o.Heads; _dh = o.HeadDim; _d = o.ModelDim; _m = o.Landmarks;
         _iters = o.PinvIterations; _refresh = o.RefreshInterval;
         _scale = 1f / MathF.Sqrt(_dh);
@@ -87,6 +90,7 @@ internal sealed class ContinualNystromEngine : ContinualEngine
         }
         _sumQ = _continual ? new double[_d] : [];
         _sumK = _continual ? new double[_d] : [];
+        AllocateFused();
         if (!_continual)
         {
             // Fixed landmarks: G = A⁺ once (not softmax(A): defect S3 in the notes).
@@ -159,9 +163,21 @@ internal sealed class ContinualNystromEngine : ContinualEngine
         }
         else
         {
+            if (_fused && !_retro)
+            {
+                // Head by head: slide, then the head's output while its sums are still in L1.
+                for (int h = 0; h < _h; h++)
+                {
+                    ReadOnlySpan<float> qh = q.Slice(h * dh, dh);
+                    SlideHead(h, t, slot, changed, qh, k.Slice(h * dh, dh), v.Slice(h * dh, dh));
+                    FusedNewest(h, qh, output.Slice(h * dh, dh));
+                }
+                return true;
+            }
             for (int h = 0; h < _h; h++) SlideHead(h, t, slot, changed, q.Slice(h * dh, dh), k.Slice(h * dh, dh), v.Slice(h * dh, dh));
         }
         if (_retro) WriteAllRows(slot, output);
+        else if (_fused) for (int h = 0; h < _h; h++) FusedNewest(h, q.Slice(h * dh, dh), output.Slice(h * dh, dh));
         else for (int h = 0; h < _h; h++) WriteNewest(h, q.Slice(h * dh, dh), output.Slice(h * dh, dh));
         return true;
     }
@@ -203,7 +219,9 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     {
         int m = _m, dh = _dh;
         if (!_continual) RowScale.Compute(HeadLm(_lq, h), _scale, HeadLm(_lqs, h));
-        MatMul.ComputeTransposedB(HeadLm(_lqs, h), HeadLm(_lk, h), HeadMm(_sa, h), m, dh, m);
+        TransposeLandmarks(h);
+        // Row i of the scores: (Q̃s_i) K̃ᵀ [m], lane-wise over the transposed K̃ (m·d_h each).
+        for (int i = 0; i < m; i++) LaneScores(ref _lkT[h * m * dh], m, ref _lqs[(h * m + i) * dh], dh, ref _sa[(h * m + i) * m], ref _sD[0]);
         _inverse.FromScores(HeadMm(_sa, h), _iters, HeadMm(_g, h));
     }
 
@@ -219,6 +237,7 @@ internal sealed class ContinualNystromEngine : ContinualEngine
             // Stagger the drift refreshes: row j is refreshed R·j/m steps earlier than row 0.
             _built[h * m + j] = t - (long)_refresh * j / m;
         }
+        UpdateDue(h);
         if (_retro)
         {
             MatMul.ComputeTransposedB(HeadRing(_qr, h), HeadLm(_lk, h), HeadNm(_fs, h), n, dh, m); // F scores [n × m]
@@ -250,6 +269,52 @@ internal sealed class ContinualNystromEngine : ContinualEngine
     private void SlideHead(int h, long t, int slot, int changed, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v)
     {
         int n = _n, m = _m, dh = _dh;
+        bool anyRebuild;
+        if (_fused)
+        {
+            anyRebuild = FusedSlide(h, t, slot, changed, k, v);
+            if (_retro) RowScale.Compute(q, _scale, HeadRing(_qr, h).Slice(slot * dh, dh));
+        }
+        else
+        {
+            SlideRows(h, t, slot, changed, q, k, v);
+            anyRebuild = true;
+        }
+        Span<float> ks = HeadNm(_ks, h);
+        if (changed >= 0)
+        {
+            // New landmark j: A row/column (whole A is m²·d_h — recomputed, tiny), G, key scores column j.
+            BuildLandmarkSystem(h);
+            RowDots(HeadRing(_kr, h), HeadLm(_lqs, h).Slice(changed * dh, dh), ks.Slice(changed), m);
+        }
+        if (anyRebuild)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                if (!_rebuild[j]) continue;
+                BuildRow(h, j);
+                _built[h * m + j] = t;
+            }
+            UpdateDue(h);
+        }
+        if (!_retro) return;
+        Span<float> fs = HeadNm(_fs, h);
+        MatVec.Compute(HeadLm(_lk, h), HeadRing(_qr, h).Slice(slot * dh, dh), default, fs.Slice(slot * m, m)); // new query's F scores
+        if (changed >= 0)
+        {
+            RowDots(HeadRing(_qr, h), HeadLm(_lk, h).Slice(changed * dh, dh), fs.Slice(changed), m); // F column j, every window query
+            for (int i = 0; i < n; i++) BuildP(h, i);
+        }
+        else
+        {
+            BuildP(h, slot);
+        }
+    }
+
+    // Reference path of the slide (per row, through ShiftedSums.Slide): sets _rebuild[j] for every row.
+    private void SlideRows(int h, long t, int slot, int changed, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v)
+    {
+        int n = _n, m = _m, dh = _dh;
         Span<float> ks = HeadNm(_ks, h);
         Span<float> sOld = ks.Slice(slot * m, m);
         MatVec.Compute(HeadLm(_lqs, h), k, default, _sNew);               // s_j,new = Q̃_j·k/√d_h
@@ -277,34 +342,6 @@ internal sealed class ContinualNystromEngine : ContinualEngine
         WriteRing(h, slot, q, k, v);
         _sNew.CopyTo(sOld);
         for (int j = 0; j < m; j++) { _ke[kb0 + j] = _eNew[j]; _kc[kb0 + j] = _shift[h * m + j]; }
-        if (changed >= 0)
-        {
-            // New landmark j: A row/column (whole A is m²·d_h — recomputed, tiny), G, key scores column j.
-            BuildLandmarkSystem(h);
-            Span<float> lqs = HeadLm(_lqs, h).Slice(changed * dh, dh);
-            MatVec.Compute(HeadRing(_kr, h), lqs, default, _col);
-            for (int i = 0; i < n; i++) ks[i * m + changed] = _col[i];
-        }
-        for (int j = 0; j < m; j++)
-        {
-            if (!_rebuild[j]) continue;
-            BuildRow(h, j);
-            _built[h * m + j] = t;
-        }
-        if (!_retro) return;
-        Span<float> fs = HeadNm(_fs, h);
-        MatVec.Compute(HeadLm(_lk, h), HeadRing(_qr, h).Slice(slot * dh, dh), default, fs.Slice(slot * m, m)); // new query's F scores
-        if (changed >= 0)
-        {
-            Span<float> lk = HeadLm(_lk, h).Slice(changed * dh, dh);
-            MatVec.Compute(HeadRing(_qr, h), lk, default, _col);            // F column j for every window query
-            for (int i = 0; i < n; i++) fs[i * m + changed] = _col[i];
-            for (int i = 0; i < n; i++) BuildP(h, i);
-        }
-        else
-        {
-            BuildP(h, slot);
-        }
     }
 
     // out = (softmax(q K̃ᵀ/√d_h) · G) · (acc ⊘ φ) for head h.

@@ -1,3 +1,4 @@
+using System.Numerics;
 using EdgeAttention.Kernels;
 
 namespace EdgeAttention.Attention;
@@ -55,7 +56,21 @@ internal sealed class LandmarkInverse
         double s = 1.0 / (maxCol * maxRow);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < m; j++) z[i * m + j] = a[j * m + i] * s;
-        for (int it = 0; it < iterations; it++)
+        int w = Vector<double>.Count;
+        bool fast = Vector.IsHardwareAccelerated && m % w == 0 && a.Length >= m * m && z.Length >= m * m && az.Length >= m * m
+            && t1.Length >= m * m && t2.Length >= m * m && zn.Length >= m * m;
+        for (int it = 0; fast && it < iterations; it++)
+        {
+            // The loop below with the negations, diagonal adds and the ¼ folded into the products' stores.
+            MulAffine(a, z, az, m, 1.0, 0);                     // AZ
+            for (int i = 0; i < m * m; i++) t1[i] = -az[i];     // 7I − AZ
+            for (int i = 0; i < m; i++) t1[i * m + i] += 7;
+            MulAffine(az, t1, t2, m, -1.0, 15);                 // 15I − AZ(7I − AZ)
+            MulAffine(az, t2, t1, m, -1.0, 13);                 // 13I − AZ(15I − …)
+            MulAffine(z, t1, zn, m, 0.25, 0);                   // ¼ Z(13I − …)
+            zn.Slice(0, m * m).CopyTo(z);
+        }
+        for (int it = 0; !fast && it < iterations; it++)
         {
             Mul(a, z, az, m);                                   // AZ
             for (int i = 0; i < m * m; i++) t1[i] = -az[i];     // 7I − AZ
@@ -94,9 +109,63 @@ internal sealed class LandmarkInverse
         for (int c = 0; c < dh; c++) output[c] = (float)acc[c];
     }
 
+    // r = s·(x·y) + d·I for [m×m] float64, m a multiple of Vector<double>.Count: r[i, j0 … j0+W) = s·Σ_p x[i, p]·y[p, j0 … j0+W),
+    // two lane groups per pass sharing the broadcast of x[i, p].
+    private static void MulAffine(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> r, int m, double s, double d)
+    {
+        int w = Vector<double>.Count;
+        ref double xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref double yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        ref double rr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(r);
+        var vs = new Vector<double>(s);
+        for (int i = 0; i < m; i++)
+        {
+            ref double xi = ref System.Runtime.CompilerServices.Unsafe.Add(ref xr, i * m);
+            int j0 = 0;
+            for (; j0 + 2 * w <= m; j0 += 2 * w)
+            {
+                Vector<double> a0 = Vector<double>.Zero, a1 = Vector<double>.Zero;
+                for (int p = 0; p < m; p++)
+                {
+                    var xp = new Vector<double>(System.Runtime.CompilerServices.Unsafe.Add(ref xi, p));
+                    a0 = Vector.MultiplyAddEstimate(xp, Vector.LoadUnsafe(ref yr, (nuint)(p * m + j0)), a0);
+                    a1 = Vector.MultiplyAddEstimate(xp, Vector.LoadUnsafe(ref yr, (nuint)(p * m + j0 + w)), a1);
+                }
+                (a0 * vs).StoreUnsafe(ref rr, (nuint)(i * m + j0));
+                (a1 * vs).StoreUnsafe(ref rr, (nuint)(i * m + j0 + w));
+            }
+            for (; j0 < m; j0 += w)
+            {
+                Vector<double> a0 = Vector<double>.Zero;
+                for (int p = 0; p < m; p++)
+                    a0 = Vector.MultiplyAddEstimate(new Vector<double>(System.Runtime.CompilerServices.Unsafe.Add(ref xi, p)), Vector.LoadUnsafe(ref yr, (nuint)(p * m + j0)), a0);
+                (a0 * vs).StoreUnsafe(ref rr, (nuint)(i * m + j0));
+            }
+            System.Runtime.CompilerServices.Unsafe.Add(ref rr, i * m + i) += d;
+        }
+    }
+
     // r = x·y for [m×m] float64, row form r[i, :] = Σ_p x[i, p]·y[p, :] (vectorised over the row).
     private static void Mul(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> r, int m)
     {
+        int w = System.Numerics.Vector<double>.Count;
+        if (System.Numerics.Vector.IsHardwareAccelerated && m % w == 0 && x.Length >= m * m && y.Length >= m * m && r.Length >= m * m)
+        {
+            // Same sums, register accumulators: r[i, j0 … j0+W) = Σ_p x[i, p]·y[p, j0 … j0+W).
+            ref double xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref double yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+            ref double rr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(r);
+            for (int i = 0; i < m; i++)
+                for (int j0 = 0; j0 < m; j0 += w)
+                {
+                    var acc = System.Numerics.Vector<double>.Zero;
+                    for (int p = 0; p < m; p++)
+                        acc = System.Numerics.Vector.MultiplyAddEstimate(new System.Numerics.Vector<double>(System.Runtime.CompilerServices.Unsafe.Add(ref xr, i * m + p)),
+                            System.Numerics.Vector.LoadUnsafe(ref yr, (nuint)(p * m + j0)), acc);
+                    acc.StoreUnsafe(ref rr, (nuint)(i * m + j0));
+                }
+            return;
+        }
         r.Slice(0, m * m).Clear();
         for (int i = 0; i < m; i++)
         {

@@ -1,3 +1,4 @@
+using System.Numerics;
 namespace EdgeAttention.Attention;
 
 /// <summary>
@@ -100,17 +101,32 @@ internal static class ShiftedSums
     public static void Build(ReadOnlySpan<float> scores, ReadOnlySpan<double> values, out double shift, out double phi, out double peak, Span<double> acc,
         Span<double> terms)
     {
-        int dh = acc.Length;
+        int dh = acc.Length, n = scores.Length;
         float max = float.NegativeInfinity;
-        for (int i = 0; i < scores.Length; i++) if (scores[i] > max) max = scores[i];
+        for (int i = 0; i < n; i++) if (scores[i] > max) max = scores[i];
         acc.Clear();
+        // terms[j] = exp(s_j − max) (arguments ≤ 0): vector exp over the column, scalar tail.
+        for (int j = 0; j < n; j++) terms[j] = (double)scores[j] - max;
+        int w = System.Numerics.Vector<double>.Count, jv = System.Numerics.Vector.IsHardwareAccelerated ? n - n % w : 0;
+        for (int j = 0; j < jv; j += w)
+            LaneExp.NonPositive(System.Numerics.Vector.LoadUnsafe(ref terms[0], (nuint)j)).StoreUnsafe(ref terms[0], (nuint)j);
+        for (int j = jv; j < n; j++) terms[j] = Math.Exp(terms[j]);
         double sum = 0;
-        for (int j = 0; j < scores.Length; j++)
+        if (values.Length < n * dh) throw new ArgumentException("ShiftedSums.Build: values shorter than n·d_h.");
+        ref double vr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
+        ref double ar = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(acc);
+        int cv = Vector.IsHardwareAccelerated ? dh - dh % w : 0;
+        for (int j = 0; j < n; j++)
         {
-            double e = Math.Exp((double)scores[j] - max);
-            terms[j] = e;
+            double e = terms[j];
             sum += e;
-            DoubleMath.Axpy(e, values.Slice(j * dh, dh), acc);
+            // acc += e·v_j (the loop of DoubleMath.Axpy on refs).
+            ref double v = ref System.Runtime.CompilerServices.Unsafe.Add(ref vr, j * dh);
+            var ve = new Vector<double>(e);
+            int c = 0;
+            for (; c < cv; c += w)
+                (Vector.LoadUnsafe(ref ar, (nuint)c) + ve * Vector.LoadUnsafe(ref v, (nuint)c)).StoreUnsafe(ref ar, (nuint)c);
+            for (; c < dh; c++) System.Runtime.CompilerServices.Unsafe.Add(ref ar, c) += e * System.Runtime.CompilerServices.Unsafe.Add(ref v, c);
         }
         shift = max; phi = sum; peak = sum;
     }
