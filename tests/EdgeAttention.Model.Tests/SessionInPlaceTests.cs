@@ -66,6 +66,14 @@ public sealed unsafe class SessionInPlaceTests
         a.Dispose();   // idempotent: releases its lease once
         Assert.False(file.IsFreed);
         Assert.Equal(expected, TestModels.Run(b, frames));
+        var logits = new float[b.Classes];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int ready = 0;
+        foreach (float[] frame in frames)
+            if (b.Step(frame, logits) == StepStatus.Ready) ready++;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(frames.Length, ready);
+        Assert.Equal(0, allocated);   // in-place weights: still 0 bytes per step
         b.Dispose();
         Assert.True(file.IsFreed);
         Assert.Throws<ObjectDisposedException>(() => a.Step(frames[0], new float[c.Classes.Count]));
