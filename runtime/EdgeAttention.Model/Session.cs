@@ -147,8 +147,7 @@ public sealed partial class Session : IDisposable
         _file.Release();
     }
 
-    /// <summary>The leased model file and the in-place weight regions (tests check they lie in the file's block).</summary>
-    internal ModelFile LeasedFile => _file;
+    /// <summary>The in-place weight regions (tests check they lie in the leased file's block).</summary>
     internal IEnumerable<(string What, nint Address, long Bytes)> WeightRegions() => _w.Regions();
 
     // ---- input ---------------------------------------------------------------------------------------
