@@ -14,6 +14,8 @@ internal interface ISimd<TSelf> where TSelf : struct, ISimd<TSelf>
 {
     /// <summary>Float lanes per vector (4 or 8).</summary>
     static abstract int Count { get; }
+    /// <summary>The dispatch name of this width (<see cref="KernelVariant.Vector128"/> / <see cref="KernelVariant.Vector256"/>).</summary>
+    static abstract KernelVariant Variant { get; }
     static abstract TSelf Zero { get; }
     static abstract TSelf One { get; }
     static abstract TSelf Create(float value);
@@ -53,4 +55,14 @@ internal interface ISimd<TSelf> where TSelf : struct, ISimd<TSelf>
     static abstract void DotI8Step(ref sbyte x, ref sbyte y, nuint i, ref TSelf lo, ref TSelf hi);
     /// <summary>Σ of the int32 lanes of lo + hi (accumulators of <see cref="DotI8Step"/>, exact wrap-around).</summary>
     static abstract int SumI32(TSelf lo, TSelf hi);
+
+    /// <summary>
+    /// Four-row int8 matvec step over BytesPerStep columns from c: x is sign-extended to int16 once and shared; for
+    /// each row k the int8 weights are sign-extended, multiplied in int16 (exact) and the products sign-extended and
+    /// added into the int32 lanes of a_k.
+    /// </summary>
+    static abstract void MatVecI8Step4(ref sbyte x, ref sbyte w0, ref sbyte w1, ref sbyte w2, ref sbyte w3, nuint c,
+                                       ref TSelf a0, ref TSelf a1, ref TSelf a2, ref TSelf a3);
+    /// <summary>[Σ int32 lanes of a0, … a3] (exact), reduced jointly (<see cref="HorizontalSums.Sum4(Vector128{int}, Vector128{int}, Vector128{int}, Vector128{int})"/>).</summary>
+    static abstract Vector128<int> SumI32x4(TSelf a0, TSelf a1, TSelf a2, TSelf a3);
 }

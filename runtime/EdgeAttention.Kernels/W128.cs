@@ -16,6 +16,7 @@ internal readonly struct W128 : ISimd<W128>
     public W128(Vector128<float> v) => V = v;
 
     public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 4; }
+    public static KernelVariant Variant { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => KernelVariant.Vector128; }
     public static int BytesPerStep { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 16; }
     public static W128 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector128<float>.Zero); }
     public static W128 One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector128<float>.One); }
@@ -74,4 +75,27 @@ internal readonly struct W128 : ISimd<W128>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int SumI32(W128 lo, W128 hi) => Vector128.Sum(lo.V.AsInt32() + hi.V.AsInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MatVecI8Step4(ref sbyte x, ref sbyte w0, ref sbyte w1, ref sbyte w2, ref sbyte w3, nuint c,
+                                     ref W128 a0, ref W128 a1, ref W128 a2, ref W128 a3)
+    {
+        (Vector128<short> xl, Vector128<short> xh) = Vector128.Widen(Vector128.LoadUnsafe(ref x, c));
+        a0 = new((a0.V.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w0, c), xl, xh)).AsSingle());
+        a1 = new((a1.V.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w1, c), xl, xh)).AsSingle());
+        a2 = new((a2.V.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w2, c), xl, xh)).AsSingle());
+        a3 = new((a3.V.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w3, c), xl, xh)).AsSingle());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> SumI32x4(W128 a0, W128 a1, W128 a2, W128 a3) => HorizontalSums.Sum4(a0.V.AsInt32(), a1.V.AsInt32(), a2.V.AsInt32(), a3.V.AsInt32());
+
+    /// <summary>Σ over 16 columns of one row as int32 partial sums: widen w, multiply by widened x, widen products.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> RowStepI8(Vector128<sbyte> wv, Vector128<short> xl, Vector128<short> xh)
+    {
+        (Vector128<short> wl, Vector128<short> wh) = Vector128.Widen(wv);
+        Vector128<short> pl = wl * xl, ph = wh * xh;
+        return (Vector128.WidenLower(pl) + Vector128.WidenUpper(pl)) + (Vector128.WidenLower(ph) + Vector128.WidenUpper(ph));
+    }
 }

@@ -16,6 +16,7 @@ internal readonly struct W256 : ISimd<W256>
     public W256(Vector256<float> v) => V = v;
 
     public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 8; }
+    public static KernelVariant Variant { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => KernelVariant.Vector256; }
     public static int BytesPerStep { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 32; }
     public static W256 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<float>.Zero); }
     public static W256 One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<float>.One); }
@@ -74,4 +75,31 @@ internal readonly struct W256 : ISimd<W256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int SumI32(W256 lo, W256 hi) => Vector256.Sum(lo.V.AsInt32() + hi.V.AsInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MatVecI8Step4(ref sbyte x, ref sbyte w0, ref sbyte w1, ref sbyte w2, ref sbyte w3, nuint c,
+                                     ref W256 a0, ref W256 a1, ref W256 a2, ref W256 a3)
+    {
+        (Vector256<short> xl, Vector256<short> xh) = Vector256.Widen(Vector256.LoadUnsafe(ref x, c));
+        a0 = new((a0.V.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w0, c), xl, xh)).AsSingle());
+        a1 = new((a1.V.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w1, c), xl, xh)).AsSingle());
+        a2 = new((a2.V.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w2, c), xl, xh)).AsSingle());
+        a3 = new((a3.V.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w3, c), xl, xh)).AsSingle());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> SumI32x4(W256 a0, W256 a1, W256 a2, W256 a3) => HorizontalSums.Sum4(Halves(a0), Halves(a1), Halves(a2), Halves(a3));
+
+    /// <summary>Σ over 32 columns of one row as int32 partial sums: widen w, multiply by widened x, widen products.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> RowStepI8(Vector256<sbyte> wv, Vector256<short> xl, Vector256<short> xh)
+    {
+        (Vector256<short> wl, Vector256<short> wh) = Vector256.Widen(wv);
+        Vector256<short> pl = wl * xl, ph = wh * xh;
+        return (Vector256.WidenLower(pl) + Vector256.WidenUpper(pl)) + (Vector256.WidenLower(ph) + Vector256.WidenUpper(ph));
+    }
+
+    /// <summary>The int32 lanes of a folded to four: lower half + upper half (exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Halves(W256 a) => a.V.GetLower().AsInt32() + a.V.GetUpper().AsInt32();
 }
