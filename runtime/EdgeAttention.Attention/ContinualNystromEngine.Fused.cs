@@ -85,7 +85,7 @@ internal sealed partial class ContinualNystromEngine
             Vector<double> s = Vector.LoadUnsafe(ref sD, o), c = Vector.LoadUnsafe(ref shift, o);
             Vector<double> e0 = Vector.LoadUnsafe(ref ke, o), c0 = Vector.LoadUnsafe(ref kc, o);
             // Leaving term as it sits in the sums now: cached term, rescaled if the row's shift moved since.
-            if (!Vector.EqualsAll(c0, c)) e0 = Vector.ConditionalSelect(Vector.Equals(c0, c), e0, e0 * Vector.Exp(c0 - c));
+            if (!Vector.EqualsAll(c0, c)) e0 = Vector.ConditionalSelect(Vector.Equals(c0, c), e0, e0 * LaneExp.NonPositive(c0 - c));
             Vector<long> up = Vector.GreaterThan(s, c);
             Vector<double> ex = LaneExp.NonPositive(-Vector.Abs(s - c));
             Vector<double> f = Vector.ConditionalSelect(up, ex, one), eNew = Vector.ConditionalSelect(up, one, ex);
@@ -119,17 +119,42 @@ internal sealed partial class ContinualNystromEngine
         // acc_j ← f_j·acc_j + e_j·v − eOld_j·v_old, row by row over d_h (vectorised); then the rings.
         ref double vOld = ref _vr[(h * n + slot) * dh];
         ref double vNew = ref _vNew[0];
-        for (int c = 0; c < dh; c++) Unsafe.Add(ref vNew, c) = v[c];
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        WidenCopy(ref vr, ref vNew, dh);
         ref double acc = ref _acc[hm * dh];
-        for (int j = 0; j < m; j++)
+        if (anyShift)
         {
-            ref double a = ref Unsafe.Add(ref acc, j * dh);
-            double en = Unsafe.Add(ref eNewD, j), eo = Unsafe.Add(ref eOldD, j);
-            if (anyShift && Unsafe.Add(ref fD, j) != 1.0) DoubleMath.ScaleAddSub(MemoryMarshal.CreateSpan(ref a, dh), Unsafe.Add(ref fD, j), en, _vNew, eo, _vr.AsSpan((h * n + slot) * dh, dh));
-            else AddSub(ref a, en, ref vNew, eo, ref vOld, dh);
+            for (int j = 0; j < m; j++)
+            {
+                ref double a = ref Unsafe.Add(ref acc, j * dh);
+                double en = Unsafe.Add(ref eNewD, j), eo = Unsafe.Add(ref eOldD, j);
+                if (Unsafe.Add(ref fD, j) != 1.0) DoubleMath.ScaleAddSub(MemoryMarshal.CreateSpan(ref a, dh), Unsafe.Add(ref fD, j), en, _vNew, eo, _vr.AsSpan((h * n + slot) * dh, dh));
+                else AddSub(ref a, en, ref vNew, eo, ref vOld, dh);
+            }
         }
-        k.CopyTo(_kr.AsSpan((h * n + slot) * dh, dh));
-        for (int c = 0; c < dh; c++) Unsafe.Add(ref vOld, c) = Unsafe.Add(ref vNew, c);
+        else
+        {
+            // No shift moved (the common case): column groups outer, rows inner, v and v_old loaded once per group.
+            int cv = dh - dh % w, c0 = 0;
+            for (; c0 < cv; c0 += w)
+            {
+                Vector<double> vn = Vector.LoadUnsafe(ref vNew, (nuint)c0), vo = Vector.LoadUnsafe(ref vOld, (nuint)c0);
+                for (int j = 0; j < m; j++)
+                {
+                    nuint o = (nuint)(j * dh + c0);
+                    Vector<double> a = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref eNewD, j)), vn, Vector.LoadUnsafe(ref acc, o));
+                    Vector.MultiplyAddEstimate(new Vector<double>(-Unsafe.Add(ref eOldD, j)), vo, a).StoreUnsafe(ref acc, o);
+                }
+            }
+            for (; c0 < dh; c0++)
+                for (int j = 0; j < m; j++)
+                    Unsafe.Add(ref acc, j * dh + c0) += Unsafe.Add(ref eNewD, j) * Unsafe.Add(ref vNew, c0) - Unsafe.Add(ref eOldD, j) * Unsafe.Add(ref vOld, c0);
+        }
+        ref float kDst = ref _kr[(h * n + slot) * dh];
+        int cf = 0, wf = Vector<float>.Count;
+        for (; cf <= dh - wf; cf += wf) Vector.LoadUnsafe(ref kr, (nuint)cf).StoreUnsafe(ref kDst, (nuint)cf);
+        for (; cf < dh; cf++) Unsafe.Add(ref kDst, cf) = Unsafe.Add(ref kr, cf);
+        WidenCopy(ref vr, ref vOld, dh);
 
         // Rebuild decisions (rare): cancellation, the new landmark's row, the drift refresh.
         if (!anyBad && changed < 0 && t < _due[h]) return false;
@@ -201,6 +226,36 @@ internal sealed partial class ContinualNystromEngine
             for (; c < dh; c++) s += Unsafe.Add(ref row, c) * Unsafe.Add(ref xr, c);
             Unsafe.Add(ref o, i * stride) = s;
         }
+    }
+
+    // sum[i] += x[i] (float64 running segment sums, Vector<float> groups widened, scalar tail).
+    private static void AddWidened(ReadOnlySpan<float> x, Span<double> sum)
+    {
+        int n = x.Length, wf = Vector<float>.Count, i = 0;
+        if (sum.Length != n) throw new ArgumentException("AddWidened: length mismatch.");
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref double sr = ref MemoryMarshal.GetReference(sum);
+        for (; i <= n - wf; i += wf)
+        {
+            Vector.Widen(Vector.LoadUnsafe(ref xr, (nuint)i), out Vector<double> lo, out Vector<double> hi);
+            (Vector.LoadUnsafe(ref sr, (nuint)i) + lo).StoreUnsafe(ref sr, (nuint)i);
+            (Vector.LoadUnsafe(ref sr, (nuint)(i + wf / 2)) + hi).StoreUnsafe(ref sr, (nuint)(i + wf / 2));
+        }
+        for (; i < n; i++) Unsafe.Add(ref sr, i) += Unsafe.Add(ref xr, i);
+    }
+
+    // dst[c] = (double)src[c], c < len (Vector<float> groups widened, scalar tail).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WidenCopy(ref float src, ref double dst, int len)
+    {
+        int wf = Vector<float>.Count, c = 0;
+        for (; c <= len - wf; c += wf)
+        {
+            Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)c), out Vector<double> lo, out Vector<double> hi);
+            lo.StoreUnsafe(ref dst, (nuint)c);
+            hi.StoreUnsafe(ref dst, (nuint)(c + wf / 2));
+        }
+        for (; c < len; c++) Unsafe.Add(ref dst, c) = Unsafe.Add(ref src, c);
     }
 
     // a[i] ← a[i] + x·u[i] − y·w[i], i < len (the scalar loop of DoubleMath.AddSub, on refs).
@@ -291,6 +346,10 @@ internal sealed partial class ContinualNystromEngine
             for (int j = 0; j < m; j++) o += Unsafe.Add(ref wD, j) * Unsafe.Add(ref acc, j * dh + c0);
             _oD[c0] = o;
         }
-        for (int c = 0; c < dh; c++) Unsafe.Add(ref outR, c) = (float)_oD[c];
+        ref double oD = ref _oD[0];
+        int cn = 0;
+        for (; cn <= dh - 2 * w; cn += 2 * w)
+            Vector.Narrow(Vector.LoadUnsafe(ref oD, (nuint)cn), Vector.LoadUnsafe(ref oD, (nuint)(cn + w))).StoreUnsafe(ref outR, (nuint)cn);
+        for (; cn < dh; cn++) Unsafe.Add(ref outR, cn) = (float)Unsafe.Add(ref oD, cn);
     }
 }

@@ -187,7 +187,8 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
     // the oldest landmark). Returns j, or −1 when no segment ended. 2d multiply-adds (+ 3d per landmark).
     private int AccumulateSegment(ReadOnlySpan<float> q, ReadOnlySpan<float> k, int offset)
     {
-        for (int i = 0; i < _d; i++) { _sumQ[i] += q[i]; _sumK[i] += k[i]; }
+        AddWidened(q, _sumQ);
+        AddWidened(k, _sumK);
         if (!_segEnd[offset]) return -1;
         int j = _segOf[offset], m = _m, dh = _dh;
         double inv = 1.0 / Landmarks.SegmentLength(_n, m, j);

@@ -32,7 +32,12 @@ internal sealed class LandmarkInverse
             double max = double.NegativeInfinity;
             for (int j = 0; j < m; j++) max = Math.Max(max, scores[i * m + j]);
             double sum = 0;
-            for (int j = 0; j < m; j++) { double e = Math.Exp(scores[i * m + j] - max); _a[i * m + j] = e; sum += e; }
+            for (int j = 0; j < m; j++) _a[i * m + j] = scores[i * m + j] - max;
+            int w = Vector<double>.Count, jv = Vector.IsHardwareAccelerated ? m - m % w : 0;
+            for (int j = 0; j < jv; j += w)   // exp of arguments ≤ 0, vectorised
+                LaneExp.NonPositive(Vector.LoadUnsafe(ref _a[i * m], (nuint)j)).StoreUnsafe(ref _a[i * m], (nuint)j);
+            for (int j = jv; j < m; j++) _a[i * m + j] = Math.Exp(_a[i * m + j]);
+            for (int j = 0; j < m; j++) sum += _a[i * m + j];
             double inv = 1.0 / sum;
             for (int j = 0; j < m; j++) _a[i * m + j] *= inv;
         }

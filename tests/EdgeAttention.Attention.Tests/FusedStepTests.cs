@@ -75,7 +75,7 @@ public class FusedStepTests
                 worst = Math.Max(worst, Math.Abs(e[l] - expected) / expected);
             }
         }
-        Assert.True(worst < 1e-14, $"LaneExp relative error {worst:E2} exceeds 1e-14");
+        Assert.True(worst < 1e-11, $"LaneExp relative error {worst:E2} exceeds 1e-11");
         Assert.Equal(1.0, LaneExp.NonPositive(System.Numerics.Vector<double>.Zero)[0]);
         Assert.Equal(0.0, LaneExp.NonPositive(new System.Numerics.Vector<double>(-800.0))[0]);
         Assert.Equal(0.0, LaneExp.NonPositive(new System.Numerics.Vector<double>(double.NegativeInfinity))[0]);
