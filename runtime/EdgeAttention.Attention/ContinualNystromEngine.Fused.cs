@@ -173,8 +173,8 @@ internal sealed partial class ContinualNystromEngine
         return any;
     }
 
-    // s[j] = Σ_c x[c]·matT[c, j] for all m lanes: matT [d_h][m] float, x [d_h]; float accumulation (two accumulators,
-    // even/odd c) in Vector<float> lane groups, scalar for the last m mod Vector<float>.Count lanes. sf [m] receives
+    // s[j] = Σ_c x[c]·matT[c, j] for all m lanes: matT [d_h][m] float, x [d_h]; float accumulation (four accumulators,
+    // c mod 4) in Vector<float> lane groups, scalar for the last m mod Vector<float>.Count lanes. sf [m] receives
     // the float scores, sd [m] the same values in float64.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void LaneScores(ref float matT, int m, ref float x, int dh, ref float sf, ref double sd)
@@ -182,15 +182,17 @@ internal sealed partial class ContinualNystromEngine
         int wf = Vector<float>.Count, w = Vector<double>.Count, mvf = m - m % wf, j0 = 0;
         for (; j0 < mvf; j0 += wf)
         {
-            Vector<float> s0 = Vector<float>.Zero, s1 = Vector<float>.Zero;
+            Vector<float> s0 = Vector<float>.Zero, s1 = Vector<float>.Zero, s2 = Vector<float>.Zero, s3 = Vector<float>.Zero;
             int c = 0;
-            for (; c + 1 < dh; c += 2)
+            for (; c + 3 < dh; c += 4)
             {
                 s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c)), Vector.LoadUnsafe(ref matT, (nuint)(c * m + j0)), s0);
                 s1 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c + 1)), Vector.LoadUnsafe(ref matT, (nuint)((c + 1) * m + j0)), s1);
+                s2 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c + 2)), Vector.LoadUnsafe(ref matT, (nuint)((c + 2) * m + j0)), s2);
+                s3 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c + 3)), Vector.LoadUnsafe(ref matT, (nuint)((c + 3) * m + j0)), s3);
             }
-            if (c < dh) s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c)), Vector.LoadUnsafe(ref matT, (nuint)(c * m + j0)), s0);
-            Vector<float> s = s0 + s1;
+            for (; c < dh; c++) s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c)), Vector.LoadUnsafe(ref matT, (nuint)(c * m + j0)), s0);
+            Vector<float> s = (s0 + s1) + (s2 + s3);
             s.StoreUnsafe(ref sf, (nuint)j0);
             Vector.Widen(s, out Vector<double> lo, out Vector<double> hi);
             lo.StoreUnsafe(ref sd, (nuint)j0);
@@ -287,18 +289,28 @@ internal sealed partial class ContinualNystromEngine
         ref double fD = ref _fD[0];
         int j0;
         LaneScores(ref _lkT[h * m * dh], m, ref qr, dh, ref _fsc[0], ref fD);   // q·K̃_j (unscaled)
+        // b_j = exp(scale·f_j − scale·max f) (max and sum as lane-group reductions: short dependency chains).
         double max = double.NegativeInfinity;
-        for (int j = 0; j < m; j++) max = Math.Max(max, Unsafe.Add(ref fD, j));
+        if (mv > 0)
+        {
+            Vector<double> vm = Vector.LoadUnsafe(ref fD);
+            for (j0 = w; j0 < mv; j0 += w) vm = Vector.Max(vm, Vector.LoadUnsafe(ref fD, (nuint)j0));
+            for (int l = 0; l < w; l++) max = Math.Max(max, vm[l]);
+        }
+        for (int j = mv; j < m; j++) max = Math.Max(max, Unsafe.Add(ref fD, j));
         double scale = _scale;
         max *= scale;
         var vscale = new Vector<double>(scale);
-        for (j0 = 0; j0 < mv; j0 += w) (Vector.LoadUnsafe(ref fD, (nuint)j0) * vscale).StoreUnsafe(ref fD, (nuint)j0);
-        for (int j = mv; j < m; j++) Unsafe.Add(ref fD, j) *= scale;
-        var vmax = new Vector<double>(max);
-        for (j0 = 0; j0 < mv; j0 += w) LaneExp.NonPositive(Vector.LoadUnsafe(ref fD, (nuint)j0) - vmax).StoreUnsafe(ref fD, (nuint)j0);
-        for (int j = mv; j < m; j++) Unsafe.Add(ref fD, j) = Math.Exp(Unsafe.Add(ref fD, j) - max);
-        double sum = 0;
-        for (int j = 0; j < m; j++) sum += Unsafe.Add(ref fD, j);
+        var vnegMax = new Vector<double>(-max);
+        Vector<double> vsum = Vector<double>.Zero;
+        for (j0 = 0; j0 < mv; j0 += w)
+        {
+            Vector<double> e = LaneExp.NonPositive(Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref fD, (nuint)j0), vscale, vnegMax));
+            vsum += e;
+            e.StoreUnsafe(ref fD, (nuint)j0);
+        }
+        double sum = Vector.Sum(vsum);
+        for (int j = mv; j < m; j++) sum += Unsafe.Add(ref fD, j) = Math.Exp(Unsafe.Add(ref fD, j) * scale - max);
         double inv = 1.0 / sum;
 
         // p = Σ_i softmax_i · G[i, :], then w = p ⊘ φ.
@@ -307,15 +319,17 @@ internal sealed partial class ContinualNystromEngine
         ref double phi = ref _phi[hm];
         for (j0 = 0; j0 < mv; j0 += w)
         {
-            Vector<double> p0 = Vector<double>.Zero, p1 = Vector<double>.Zero;
+            Vector<double> p0 = Vector<double>.Zero, p1 = Vector<double>.Zero, p2 = Vector<double>.Zero, p3 = Vector<double>.Zero;
             int i = 0;
-            for (; i + 1 < m; i += 2)
+            for (; i + 3 < m; i += 4)
             {
                 p0 = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref fD, i)), Vector.LoadUnsafe(ref g, (nuint)(i * m + j0)), p0);
                 p1 = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref fD, i + 1)), Vector.LoadUnsafe(ref g, (nuint)((i + 1) * m + j0)), p1);
+                p2 = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref fD, i + 2)), Vector.LoadUnsafe(ref g, (nuint)((i + 2) * m + j0)), p2);
+                p3 = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref fD, i + 3)), Vector.LoadUnsafe(ref g, (nuint)((i + 3) * m + j0)), p3);
             }
-            if (i < m) p0 = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref fD, i)), Vector.LoadUnsafe(ref g, (nuint)(i * m + j0)), p0);
-            ((p0 + p1) * inv / Vector.LoadUnsafe(ref phi, (nuint)j0)).StoreUnsafe(ref wD, (nuint)j0);
+            for (; i < m; i++) p0 = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref fD, i)), Vector.LoadUnsafe(ref g, (nuint)(i * m + j0)), p0);
+            (((p0 + p1) + (p2 + p3)) * inv / Vector.LoadUnsafe(ref phi, (nuint)j0)).StoreUnsafe(ref wD, (nuint)j0);
         }
         for (int j = mv; j < m; j++)
         {
@@ -330,15 +344,17 @@ internal sealed partial class ContinualNystromEngine
         int c0 = 0;
         for (; c0 <= dh - w; c0 += w)
         {
-            Vector<double> o = Vector<double>.Zero, o1 = Vector<double>.Zero;
+            Vector<double> o = Vector<double>.Zero, o1 = Vector<double>.Zero, o2 = Vector<double>.Zero, o3 = Vector<double>.Zero;
             int j = 0;
-            for (; j + 1 < m; j += 2)
+            for (; j + 3 < m; j += 4)
             {
                 o = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref wD, j)), Vector.LoadUnsafe(ref acc, (nuint)(j * dh + c0)), o);
                 o1 = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref wD, j + 1)), Vector.LoadUnsafe(ref acc, (nuint)((j + 1) * dh + c0)), o1);
+                o2 = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref wD, j + 2)), Vector.LoadUnsafe(ref acc, (nuint)((j + 2) * dh + c0)), o2);
+                o3 = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref wD, j + 3)), Vector.LoadUnsafe(ref acc, (nuint)((j + 3) * dh + c0)), o3);
             }
-            if (j < m) o = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref wD, j)), Vector.LoadUnsafe(ref acc, (nuint)(j * dh + c0)), o);
-            (o + o1).StoreUnsafe(ref _oD[0], (nuint)c0);
+            for (; j < m; j++) o = Vector.MultiplyAddEstimate(new Vector<double>(Unsafe.Add(ref wD, j)), Vector.LoadUnsafe(ref acc, (nuint)(j * dh + c0)), o);
+            ((o + o1) + (o2 + o3)).StoreUnsafe(ref _oD[0], (nuint)c0);
         }
         for (; c0 < dh; c0++)
         {
