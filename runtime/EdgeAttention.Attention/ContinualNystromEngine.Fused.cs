@@ -184,12 +184,14 @@ internal sealed partial class ContinualNystromEngine
         {
             Vector<float> s0 = Vector<float>.Zero, s1 = Vector<float>.Zero, s2 = Vector<float>.Zero, s3 = Vector<float>.Zero;
             int c = 0;
+            ref float mc = ref Unsafe.Add(ref matT, j0);   // matT[c, j0], advanced by four rows per pass
             for (; c + 3 < dh; c += 4)
             {
-                s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c)), Vector.LoadUnsafe(ref matT, (nuint)(c * m + j0)), s0);
-                s1 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c + 1)), Vector.LoadUnsafe(ref matT, (nuint)((c + 1) * m + j0)), s1);
-                s2 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c + 2)), Vector.LoadUnsafe(ref matT, (nuint)((c + 2) * m + j0)), s2);
-                s3 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c + 3)), Vector.LoadUnsafe(ref matT, (nuint)((c + 3) * m + j0)), s3);
+                s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c)), Vector.LoadUnsafe(ref mc), s0);
+                s1 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c + 1)), Vector.LoadUnsafe(ref mc, (nuint)m), s1);
+                s2 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c + 2)), Vector.LoadUnsafe(ref mc, (nuint)(2 * m)), s2);
+                s3 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c + 3)), Vector.LoadUnsafe(ref mc, (nuint)(3 * m)), s3);
+                mc = ref Unsafe.Add(ref mc, 4 * m);
             }
             for (; c < dh; c++) s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref x, c)), Vector.LoadUnsafe(ref matT, (nuint)(c * m + j0)), s0);
             Vector<float> s = (s0 + s1) + (s2 + s3);

@@ -130,11 +130,13 @@ internal sealed class LandmarkInverse
             for (; j0 + 2 * w <= m; j0 += 2 * w)
             {
                 Vector<double> a0 = Vector<double>.Zero, a1 = Vector<double>.Zero;
+                ref double yp = ref System.Runtime.CompilerServices.Unsafe.Add(ref yr, j0);   // y[p, j0], advanced by a row per p
                 for (int p = 0; p < m; p++)
                 {
                     var xp = new Vector<double>(System.Runtime.CompilerServices.Unsafe.Add(ref xi, p));
-                    a0 = Vector.MultiplyAddEstimate(xp, Vector.LoadUnsafe(ref yr, (nuint)(p * m + j0)), a0);
-                    a1 = Vector.MultiplyAddEstimate(xp, Vector.LoadUnsafe(ref yr, (nuint)(p * m + j0 + w)), a1);
+                    a0 = Vector.MultiplyAddEstimate(xp, Vector.LoadUnsafe(ref yp), a0);
+                    a1 = Vector.MultiplyAddEstimate(xp, Vector.LoadUnsafe(ref yp, (nuint)w), a1);
+                    yp = ref System.Runtime.CompilerServices.Unsafe.Add(ref yp, m);
                 }
                 (a0 * vs).StoreUnsafe(ref rr, (nuint)(i * m + j0));
                 (a1 * vs).StoreUnsafe(ref rr, (nuint)(i * m + j0 + w));
