@@ -10,7 +10,7 @@ namespace EdgeAttention.Attention;
 /// lanes of Vector&lt;double&gt; (W = 4 with AVX2, 2 with NEON; the m mod W last rows run the same formulas scalar),
 /// so the new key's m scores, the m shifted exponentials (one vector exp), the shift moves, the leaving terms and the
 /// cancellation check are a few vector operations per head instead of ~10 kernel calls on 8-element spans.
-/// Landmarks are kept transposed ([d_h][m], float64) for the lane-wise dot products.
+/// Landmarks are kept transposed ([d_h][m], float) for the lane-wise dot products (float scores, as the MatVec reference).
 /// Stability logic is unchanged (<see cref="ShiftedSums"/>): per-row shift, cancellation rebuild, periodic refresh;
 /// rebuild decisions are taken off the fast path (one vector compare per W rows, the row loop only when one fires).
 /// </summary>
