@@ -174,7 +174,7 @@ public static class ModelBench
                 $"| {r.Model} | {r.Weights} | {r.Execution} | {r.P50Us:F1} | {r.P99Us:F1} | {r.MeanUs:F1} | {r.BytesPerStep:F1} | {r.ArenaBytes:N0} | {r.SessionBytes:N0} | {r.MultiplyAdds:N0} |");
         sb.AppendLine();
         sb.AppendLine("arena bytes = the session's one arena (activations, token ring, scratch); session bytes = everything the");
-        sb.AppendLine("Session constructor allocated (weight copies + arena + attention state), i.e. the whole per-stream footprint.");
+        sb.AppendLine("Session constructor allocated (arena + attention state + small tables; the weights stay in the model file's block, shared by all sessions), i.e. the per-stream footprint.");
         sb.AppendLine();
         sb.AppendLine("Speed-up of continual over recompute (p50 latency; multiply-adds):");
         sb.AppendLine();
