@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeAttention.Kernels;
 
 /// <summary>Element-wise activations (float32); x may be the same span as y.</summary>
@@ -37,8 +39,8 @@ public static partial class Activation
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: PortableGeluCore<W256>(x, y); break;
-            case KernelVariant.Vector128: PortableGeluCore<W128>(x, y); break;
+            case KernelVariant.Vector256: PortableGeluCore<W256, Vector256<float>>(x, y); break;
+            case KernelVariant.Vector128: PortableGeluCore<W128, Vector128<float>>(x, y); break;
             default: ScalarGeluCore(x, y); break;
         }
     }
@@ -47,8 +49,8 @@ public static partial class Activation
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: PortableReluCore<W256>(x, y); break;
-            case KernelVariant.Vector128: PortableReluCore<W128>(x, y); break;
+            case KernelVariant.Vector256: PortableReluCore<W256, Vector256<float>>(x, y); break;
+            case KernelVariant.Vector128: PortableReluCore<W128, Vector128<float>>(x, y); break;
             default: ScalarReluCore(x, y); break;
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeAttention.Kernels;
 
 /// <summary>y ← y + α x over equal-length spans (float32). x may be the same span as y.</summary>
@@ -22,8 +24,8 @@ public static partial class Axpy
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: PortableCore<W256>(alpha, x, y); break;
-            case KernelVariant.Vector128: PortableCore<W128>(alpha, x, y); break;
+            case KernelVariant.Vector256: PortableCore<W256, Vector256<float>>(alpha, x, y); break;
+            case KernelVariant.Vector128: PortableCore<W128, Vector128<float>>(alpha, x, y); break;
             default: ScalarCore(alpha, x, y); break;
         }
     }

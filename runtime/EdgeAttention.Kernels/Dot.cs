@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeAttention.Kernels;
 
 /// <summary>s = Σᵢ x[i] y[i] over equal-length spans (float32).</summary>
@@ -20,8 +22,8 @@ public static partial class Dot
 
     private static float Run(KernelVariant variant, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => variant switch
     {
-        KernelVariant.Vector256 => PortableCore<W256>(x, y),
-        KernelVariant.Vector128 => PortableCore<W128>(x, y),
+        KernelVariant.Vector256 => PortableCore<W256, Vector256<float>>(x, y),
+        KernelVariant.Vector128 => PortableCore<W128, Vector128<float>>(x, y),
         _ => ScalarCore(x, y),
     };
 }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeAttention.Kernels;
 
 /// <summary>Layer normalisation over one row (float32), as torch.nn.LayerNorm; x may be y.</summary>
@@ -29,8 +31,8 @@ public static partial class LayerNorm
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: PortableCore<W256>(x, gamma, beta, eps, y); break;
-            case KernelVariant.Vector128: PortableCore<W128>(x, gamma, beta, eps, y); break;
+            case KernelVariant.Vector256: PortableCore<W256, Vector256<float>>(x, gamma, beta, eps, y); break;
+            case KernelVariant.Vector128: PortableCore<W128, Vector128<float>>(x, gamma, beta, eps, y); break;
             default: ScalarCore(x, gamma, beta, eps, y); break;
         }
     }

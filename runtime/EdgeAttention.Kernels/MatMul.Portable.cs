@@ -4,11 +4,11 @@ public static partial class MatMul
 {
     /// <summary>
     /// C[m, n] = A[m, k] · B[k, n]: row i of C is Bᵀ applied to row i of A (portable MatVecTransposed core).
-    /// Vector128 variant: TW = <see cref="W128"/>; Vector256: <see cref="W256"/>.
+    /// Vector128 variant: (TW, TV) = (<see cref="W128"/>, Vector128&lt;float&gt;); Vector256: (<see cref="W256"/>, Vector256&lt;float&gt;).
     /// </summary>
-    internal static void PortableCore<TW>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n) where TW : struct, ISimd<TW>
+    internal static void PortableCore<TW, TV>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n) where TW : struct, ISimd<TV> where TV : struct
     {
-        for (int i = 0; i < m; i++) MatVecTransposed.PortableCore<TW>(b, a.Slice(i * k, k), c.Slice(i * n, n));
+        for (int i = 0; i < m; i++) MatVecTransposed.PortableCore<TW, TV>(b, a.Slice(i * k, k), c.Slice(i * n, n));
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeAttention.Kernels;
 
 /// <summary>
@@ -50,8 +52,8 @@ public static partial class MatMul
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: PortableCore<W256>(a, b, c, m, k, n); break;
-            case KernelVariant.Vector128: PortableCore<W128>(a, b, c, m, k, n); break;
+            case KernelVariant.Vector256: PortableCore<W256, Vector256<float>>(a, b, c, m, k, n); break;
+            case KernelVariant.Vector128: PortableCore<W128, Vector128<float>>(a, b, c, m, k, n); break;
             default: ScalarCore(a, b, c, m, k, n); break;
         }
     }

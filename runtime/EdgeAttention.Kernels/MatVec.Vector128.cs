@@ -68,7 +68,7 @@ public static partial class MatVec
         }
         for (; r < rows; r++)
         {
-            float s = Dot.PortableCore<W128>(w.Slice(r * cols, cols), x);
+            float s = Dot.PortableCore<W128, Vector128<float>>(w.Slice(r * cols, cols), x);
             y[r] = bias.Length != 0 ? s + bias[r] : s;
         }
     }

@@ -22,7 +22,7 @@ public static partial class MatVec
         {
             for (int row = 0; row < rows; row++)
             {
-                float s = Dot.PortableCore<W256>(w.Slice(row * cols, cols), x);
+                float s = Dot.PortableCore<W256, Vector256<float>>(w.Slice(row * cols, cols), x);
                 y[row] = bias.Length != 0 ? s + bias[row] : s;
             }
             return;

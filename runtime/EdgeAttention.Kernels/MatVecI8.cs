@@ -45,8 +45,8 @@ public static partial class MatVecI8
             case KernelVariant.AdvSimdDp: AdvSimdDpCore(w, wScales, qx, sx, bias, y); break;
             case KernelVariant.AdvSimd: AdvSimdCore(w, wScales, qx, sx, bias, y); break;
             case KernelVariant.Avx2: Avx2Core(w, wScales, qx, sx, bias, y); break;
-            case KernelVariant.Vector256: PortableCore<W256>(w, wScales, qx, sx, bias, y); break;
-            case KernelVariant.Vector128: PortableCore<W128>(w, wScales, qx, sx, bias, y); break;
+            case KernelVariant.Vector256: PortableCore<W256, Vector256<float>>(w, wScales, qx, sx, bias, y); break;
+            case KernelVariant.Vector128: PortableCore<W128, Vector128<float>>(w, wScales, qx, sx, bias, y); break;
             default: ScalarCore(w, wScales, qx, sx, bias, y); break;
         }
     }

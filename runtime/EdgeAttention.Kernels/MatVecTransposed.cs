@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeAttention.Kernels;
 
 /// <summary>
@@ -25,8 +27,8 @@ public static partial class MatVecTransposed
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: PortableCore<W256>(w, x, y); break;
-            case KernelVariant.Vector128: PortableCore<W128>(w, x, y); break;
+            case KernelVariant.Vector256: PortableCore<W256, Vector256<float>>(w, x, y); break;
+            case KernelVariant.Vector128: PortableCore<W128, Vector128<float>>(w, x, y); break;
             default: ScalarCore(w, x, y); break;
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeAttention.Kernels;
 
 /// <summary>
@@ -67,8 +69,8 @@ public static partial class Quantize
     /// <summary>Int8-family variants without a special quantizer use their portable partner (same results).</summary>
     private static float RunVector(KernelVariant variant, ReadOnlySpan<float> x, Span<sbyte> q) => variant switch
     {
-        KernelVariant.Vector256 or KernelVariant.Avx2 => PortableVectorCore<W256>(x, q),
-        KernelVariant.Vector128 or KernelVariant.AdvSimd or KernelVariant.AdvSimdDp => PortableVectorCore<W128>(x, q),
+        KernelVariant.Vector256 or KernelVariant.Avx2 => PortableVectorCore<W256, Vector256<float>>(x, q),
+        KernelVariant.Vector128 or KernelVariant.AdvSimd or KernelVariant.AdvSimdDp => PortableVectorCore<W128, Vector128<float>>(x, q),
         _ => ScalarVectorCore(x, q),
     };
 }

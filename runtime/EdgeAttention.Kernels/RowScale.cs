@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeAttention.Kernels;
 
 /// <summary>y ← s x over equal-length spans (float32); x may be y (in place).</summary>
@@ -22,8 +24,8 @@ public static partial class RowScale
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: PortableCore<W256>(x, s, y); break;
-            case KernelVariant.Vector128: PortableCore<W128>(x, s, y); break;
+            case KernelVariant.Vector256: PortableCore<W256, Vector256<float>>(x, s, y); break;
+            case KernelVariant.Vector128: PortableCore<W128, Vector128<float>>(x, s, y); break;
             default: ScalarCore(x, s, y); break;
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeAttention.Kernels;
 
 /// <summary>Softmax over one row (float32); x may be the same span as y.</summary>
@@ -40,16 +42,16 @@ public static partial class Softmax
     {
         switch (variant)
         {
-            case KernelVariant.Vector256: PortableCore<W256>(x, y); break;
-            case KernelVariant.Vector128: PortableCore<W128>(x, y); break;
+            case KernelVariant.Vector256: PortableCore<W256, Vector256<float>>(x, y); break;
+            case KernelVariant.Vector128: PortableCore<W128, Vector128<float>>(x, y); break;
             default: ScalarCore(x, y); break;
         }
     }
 
     private static float RunShifted(KernelVariant variant, ReadOnlySpan<float> x, float shift, Span<float> y) => variant switch
     {
-        KernelVariant.Vector256 => PortableShiftedExpCore<W256>(x, shift, y),
-        KernelVariant.Vector128 => PortableShiftedExpCore<W128>(x, shift, y),
+        KernelVariant.Vector256 => PortableShiftedExpCore<W256, Vector256<float>>(x, shift, y),
+        KernelVariant.Vector128 => PortableShiftedExpCore<W128, Vector128<float>>(x, shift, y),
         _ => ScalarShiftedExpCore(x, shift, y),
     };
 }

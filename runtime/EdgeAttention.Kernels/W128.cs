@@ -4,91 +4,85 @@ using System.Runtime.Intrinsics;
 namespace EdgeAttention.Kernels;
 
 /// <summary>
-/// <see cref="ISimd{TSelf}"/> over Vector128&lt;float&gt; (4 float lanes): the width used by the Vector128 variants.
-/// Every member is one or a few Vector128 calls, aggressively inlined.
+/// <see cref="ISimd{TV}"/> over Vector128&lt;float&gt; (4 float lanes): the width used by the Vector128 variants.
+/// Stateless; every member is one or a few Vector128 calls, aggressively inlined.
 /// </summary>
-internal readonly struct W128 : ISimd<W128>
+internal readonly struct W128 : ISimd<Vector128<float>>
 {
-    /// <summary>The lanes; int8 dot accumulators keep int32 lanes in these bits (free reinterpret).</summary>
-    public readonly Vector128<float> V;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public W128(Vector128<float> v) => V = v;
-
     public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 4; }
     public static KernelVariant Variant { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => KernelVariant.Vector128; }
     public static int BytesPerStep { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 16; }
-    public static W128 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector128<float>.Zero); }
-    public static W128 One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector128<float>.One); }
+    public static Vector128<float> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector128<float>.Zero; }
+    public static Vector128<float> One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector128<float>.One; }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 Create(float value) => new(Vector128.Create(value));
+    public static Vector128<float> Create(float value) => Vector128.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 Load(ref float r, nuint i) => new(Vector128.LoadUnsafe(ref r, i));
+    public static Vector128<float> Load(ref float r, nuint i) => Vector128.LoadUnsafe(ref r, i);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(ref float r, nuint i) => V.StoreUnsafe(ref r, i);
+    public static void Store(Vector128<float> v, ref float r, nuint i) => v.StoreUnsafe(ref r, i);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 operator +(W128 a, W128 b) => new(a.V + b.V);
+    public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 operator -(W128 a, W128 b) => new(a.V - b.V);
+    public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 operator *(W128 a, W128 b) => new(a.V * b.V);
+    public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 operator /(W128 a, W128 b) => new(a.V / b.V);
+    public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 MultiplyAddEstimate(W128 a, W128 b, W128 c) => new(Vector128.MultiplyAddEstimate(a.V, b.V, c.V));
+    public static Vector128<float> MultiplyAddEstimate(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 Max(W128 a, W128 b) => new(Vector128.Max(a.V, b.V));
+    public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 Abs(W128 a) => new(Vector128.Abs(a.V));
+    public static Vector128<float> Abs(Vector128<float> a) => Vector128.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 Exp(W128 a) => new(Vector128.Exp(a.V));
+    public static Vector128<float> Exp(Vector128<float> a) => Vector128.Exp(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128 SelectNonNegative(W128 cond, W128 ifTrue, W128 ifFalse) =>
-        new(Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(cond.V, Vector128<float>.Zero), ifTrue.V, ifFalse.V));
+    public static Vector128<float> SelectNonNegative(Vector128<float> cond, Vector128<float> ifTrue, Vector128<float> ifFalse) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(cond, Vector128<float>.Zero), ifTrue, ifFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(W128 a) => Vector128.Sum(a.V);
+    public static float Sum(Vector128<float> a) => Vector128.Sum(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MaxAcross(W128 a) => HorizontalSums.Max(a.V);
+    public static float MaxAcross(Vector128<float> a) => HorizontalSums.Max(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void QuantizeBlock(ref float x, nuint i, W128 inv, ref sbyte q)
+    public static void QuantizeBlock(ref float x, nuint i, Vector128<float> inv, ref sbyte q)
     {
         Vector128<int> lo = Vector128.Create(-127), hi = Vector128.Create(127);
-        Vector128<int> i0 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i) * inv.V)), lo, hi);
-        Vector128<int> i1 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 4) * inv.V)), lo, hi);
-        Vector128<int> i2 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 8) * inv.V)), lo, hi);
-        Vector128<int> i3 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 12) * inv.V)), lo, hi);
+        Vector128<int> i0 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i) * inv)), lo, hi);
+        Vector128<int> i1 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 4) * inv)), lo, hi);
+        Vector128<int> i2 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 8) * inv)), lo, hi);
+        Vector128<int> i3 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 12) * inv)), lo, hi);
         Vector128.Narrow(Vector128.Narrow(i0, i1), Vector128.Narrow(i2, i3)).StoreUnsafe(ref q, i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DotI8Step(ref sbyte x, ref sbyte y, nuint i, ref W128 lo, ref W128 hi)
+    public static void DotI8Step(ref sbyte x, ref sbyte y, nuint i, ref Vector128<float> lo, ref Vector128<float> hi)
     {
         (Vector128<short> xl, Vector128<short> xh) = Vector128.Widen(Vector128.LoadUnsafe(ref x, i));
         (Vector128<short> yl, Vector128<short> yh) = Vector128.Widen(Vector128.LoadUnsafe(ref y, i));
         Vector128<short> pl = xl * yl, ph = xh * yh;
-        lo = new((lo.V.AsInt32() + Vector128.WidenLower(pl) + Vector128.WidenUpper(pl)).AsSingle());
-        hi = new((hi.V.AsInt32() + Vector128.WidenLower(ph) + Vector128.WidenUpper(ph)).AsSingle());
+        lo = (lo.AsInt32() + (Vector128.WidenLower(pl) + Vector128.WidenUpper(pl))).AsSingle();
+        hi = (hi.AsInt32() + (Vector128.WidenLower(ph) + Vector128.WidenUpper(ph))).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int SumI32(W128 lo, W128 hi) => Vector128.Sum(lo.V.AsInt32() + hi.V.AsInt32());
+    public static int SumI32(Vector128<float> lo, Vector128<float> hi) => Vector128.Sum(lo.AsInt32() + hi.AsInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MatVecI8Step4(ref sbyte x, ref sbyte w0, ref sbyte w1, ref sbyte w2, ref sbyte w3, nuint c,
-                                     ref W128 a0, ref W128 a1, ref W128 a2, ref W128 a3)
+                                     ref Vector128<float> a0, ref Vector128<float> a1, ref Vector128<float> a2, ref Vector128<float> a3)
     {
         (Vector128<short> xl, Vector128<short> xh) = Vector128.Widen(Vector128.LoadUnsafe(ref x, c));
-        a0 = new((a0.V.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w0, c), xl, xh)).AsSingle());
-        a1 = new((a1.V.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w1, c), xl, xh)).AsSingle());
-        a2 = new((a2.V.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w2, c), xl, xh)).AsSingle());
-        a3 = new((a3.V.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w3, c), xl, xh)).AsSingle());
+        a0 = (a0.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w0, c), xl, xh)).AsSingle();
+        a1 = (a1.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w1, c), xl, xh)).AsSingle();
+        a2 = (a2.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w2, c), xl, xh)).AsSingle();
+        a3 = (a3.AsInt32() + RowStepI8(Vector128.LoadUnsafe(ref w3, c), xl, xh)).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<int> SumI32x4(W128 a0, W128 a1, W128 a2, W128 a3) => HorizontalSums.Sum4(a0.V.AsInt32(), a1.V.AsInt32(), a2.V.AsInt32(), a3.V.AsInt32());
+    public static Vector128<int> SumI32x4(Vector128<float> a0, Vector128<float> a1, Vector128<float> a2, Vector128<float> a3) => HorizontalSums.Sum4(a0.AsInt32(), a1.AsInt32(), a2.AsInt32(), a3.AsInt32());
 
     /// <summary>Σ over 16 columns of one row as int32 partial sums: widen w, multiply by widened x, widen products.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

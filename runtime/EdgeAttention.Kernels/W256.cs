@@ -4,91 +4,85 @@ using System.Runtime.Intrinsics;
 namespace EdgeAttention.Kernels;
 
 /// <summary>
-/// <see cref="ISimd{TSelf}"/> over Vector256&lt;float&gt; (8 float lanes): the width used by the Vector256 variants.
-/// Every member is one or a few Vector256 calls, aggressively inlined.
+/// <see cref="ISimd{TV}"/> over Vector256&lt;float&gt; (8 float lanes): the width used by the Vector256 variants.
+/// Stateless; every member is one or a few Vector256 calls, aggressively inlined.
 /// </summary>
-internal readonly struct W256 : ISimd<W256>
+internal readonly struct W256 : ISimd<Vector256<float>>
 {
-    /// <summary>The lanes; int8 dot accumulators keep int32 lanes in these bits (free reinterpret).</summary>
-    public readonly Vector256<float> V;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public W256(Vector256<float> v) => V = v;
-
     public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 8; }
     public static KernelVariant Variant { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => KernelVariant.Vector256; }
     public static int BytesPerStep { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 32; }
-    public static W256 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<float>.Zero); }
-    public static W256 One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<float>.One); }
+    public static Vector256<float> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector256<float>.Zero; }
+    public static Vector256<float> One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector256<float>.One; }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 Create(float value) => new(Vector256.Create(value));
+    public static Vector256<float> Create(float value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 Load(ref float r, nuint i) => new(Vector256.LoadUnsafe(ref r, i));
+    public static Vector256<float> Load(ref float r, nuint i) => Vector256.LoadUnsafe(ref r, i);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(ref float r, nuint i) => V.StoreUnsafe(ref r, i);
+    public static void Store(Vector256<float> v, ref float r, nuint i) => v.StoreUnsafe(ref r, i);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 operator +(W256 a, W256 b) => new(a.V + b.V);
+    public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 operator -(W256 a, W256 b) => new(a.V - b.V);
+    public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 operator *(W256 a, W256 b) => new(a.V * b.V);
+    public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 operator /(W256 a, W256 b) => new(a.V / b.V);
+    public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 MultiplyAddEstimate(W256 a, W256 b, W256 c) => new(Vector256.MultiplyAddEstimate(a.V, b.V, c.V));
+    public static Vector256<float> MultiplyAddEstimate(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 Max(W256 a, W256 b) => new(Vector256.Max(a.V, b.V));
+    public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 Abs(W256 a) => new(Vector256.Abs(a.V));
+    public static Vector256<float> Abs(Vector256<float> a) => Vector256.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 Exp(W256 a) => new(Vector256.Exp(a.V));
+    public static Vector256<float> Exp(Vector256<float> a) => Vector256.Exp(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256 SelectNonNegative(W256 cond, W256 ifTrue, W256 ifFalse) =>
-        new(Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(cond.V, Vector256<float>.Zero), ifTrue.V, ifFalse.V));
+    public static Vector256<float> SelectNonNegative(Vector256<float> cond, Vector256<float> ifTrue, Vector256<float> ifFalse) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(cond, Vector256<float>.Zero), ifTrue, ifFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(W256 a) => Vector256.Sum(a.V);
+    public static float Sum(Vector256<float> a) => Vector256.Sum(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MaxAcross(W256 a) => HorizontalSums.Max(a.V);
+    public static float MaxAcross(Vector256<float> a) => HorizontalSums.Max(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void QuantizeBlock(ref float x, nuint i, W256 inv, ref sbyte q)
+    public static void QuantizeBlock(ref float x, nuint i, Vector256<float> inv, ref sbyte q)
     {
         Vector256<int> lo = Vector256.Create(-127), hi = Vector256.Create(127);
-        Vector256<int> i0 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i) * inv.V)), lo, hi);
-        Vector256<int> i1 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i + 8) * inv.V)), lo, hi);
-        Vector256<int> i2 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i + 16) * inv.V)), lo, hi);
-        Vector256<int> i3 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i + 24) * inv.V)), lo, hi);
+        Vector256<int> i0 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i) * inv)), lo, hi);
+        Vector256<int> i1 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i + 8) * inv)), lo, hi);
+        Vector256<int> i2 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i + 16) * inv)), lo, hi);
+        Vector256<int> i3 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i + 24) * inv)), lo, hi);
         Vector256.Narrow(Vector256.Narrow(i0, i1), Vector256.Narrow(i2, i3)).StoreUnsafe(ref q, i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DotI8Step(ref sbyte x, ref sbyte y, nuint i, ref W256 lo, ref W256 hi)
+    public static void DotI8Step(ref sbyte x, ref sbyte y, nuint i, ref Vector256<float> lo, ref Vector256<float> hi)
     {
         (Vector256<short> xl, Vector256<short> xh) = Vector256.Widen(Vector256.LoadUnsafe(ref x, i));
         (Vector256<short> yl, Vector256<short> yh) = Vector256.Widen(Vector256.LoadUnsafe(ref y, i));
         Vector256<short> pl = xl * yl, ph = xh * yh;
-        lo = new((lo.V.AsInt32() + Vector256.WidenLower(pl) + Vector256.WidenUpper(pl)).AsSingle());
-        hi = new((hi.V.AsInt32() + Vector256.WidenLower(ph) + Vector256.WidenUpper(ph)).AsSingle());
+        lo = (lo.AsInt32() + (Vector256.WidenLower(pl) + Vector256.WidenUpper(pl))).AsSingle();
+        hi = (hi.AsInt32() + (Vector256.WidenLower(ph) + Vector256.WidenUpper(ph))).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int SumI32(W256 lo, W256 hi) => Vector256.Sum(lo.V.AsInt32() + hi.V.AsInt32());
+    public static int SumI32(Vector256<float> lo, Vector256<float> hi) => Vector256.Sum(lo.AsInt32() + hi.AsInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MatVecI8Step4(ref sbyte x, ref sbyte w0, ref sbyte w1, ref sbyte w2, ref sbyte w3, nuint c,
-                                     ref W256 a0, ref W256 a1, ref W256 a2, ref W256 a3)
+                                     ref Vector256<float> a0, ref Vector256<float> a1, ref Vector256<float> a2, ref Vector256<float> a3)
     {
         (Vector256<short> xl, Vector256<short> xh) = Vector256.Widen(Vector256.LoadUnsafe(ref x, c));
-        a0 = new((a0.V.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w0, c), xl, xh)).AsSingle());
-        a1 = new((a1.V.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w1, c), xl, xh)).AsSingle());
-        a2 = new((a2.V.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w2, c), xl, xh)).AsSingle());
-        a3 = new((a3.V.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w3, c), xl, xh)).AsSingle());
+        a0 = (a0.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w0, c), xl, xh)).AsSingle();
+        a1 = (a1.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w1, c), xl, xh)).AsSingle();
+        a2 = (a2.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w2, c), xl, xh)).AsSingle();
+        a3 = (a3.AsInt32() + RowStepI8(Vector256.LoadUnsafe(ref w3, c), xl, xh)).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<int> SumI32x4(W256 a0, W256 a1, W256 a2, W256 a3) => HorizontalSums.Sum4(Halves(a0), Halves(a1), Halves(a2), Halves(a3));
+    public static Vector128<int> SumI32x4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3) => HorizontalSums.Sum4(Halves(a0), Halves(a1), Halves(a2), Halves(a3));
 
     /// <summary>Σ over 32 columns of one row as int32 partial sums: widen w, multiply by widened x, widen products.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -101,5 +95,5 @@ internal readonly struct W256 : ISimd<W256>
 
     /// <summary>The int32 lanes of a folded to four: lower half + upper half (exact).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Halves(W256 a) => a.V.GetLower().AsInt32() + a.V.GetUpper().AsInt32();
+    private static Vector128<int> Halves(Vector256<float> a) => a.GetLower().AsInt32() + a.GetUpper().AsInt32();
 }
