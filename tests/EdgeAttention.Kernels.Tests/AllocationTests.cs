@@ -57,12 +57,22 @@ public class AllocationTests
         Quantize.Weights(w, Rows, Cols, qw, sw);
     }
 
+    /// <summary>
+    /// Bytes allocated by 50 calls, after warm-up. The runtime itself may allocate on this thread while code is still
+    /// being tiered up (call counting, generic instantiation), so the count is taken over several rounds and the
+    /// smallest kept: a kernel that allocates does so in every round, so the minimum stays above zero for it.
+    /// </summary>
     private static long Delta(Action body)
     {
-        for (int i = 0; i < 3; i++) body();   // first calls may allocate in the runtime (type loading, tiering)
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++) body();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        for (int i = 0; i < 200; i++) body();
+        long min = long.MaxValue;
+        for (int round = 0; round < 5 && min != 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 50; i++) body();
+            min = Math.Min(min, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return min;
     }
 
     [Theory, MemberData(nameof(TestData.AllFloatVariants), MemberType = typeof(TestData))]
