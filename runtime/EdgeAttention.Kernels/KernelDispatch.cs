@@ -124,25 +124,36 @@ public static class KernelDispatch
     }
 
     /// <summary>
+    /// The instruction-set extensions this process may use, as the runtime (JIT or NativeAOT build) sees them —
+    /// the single place the project asks; the device program's `info` and `selftest` print this list.
+    /// </summary>
+    public static IReadOnlyList<string> CpuFeatures()
+    {
+        var f = new List<string>();
+        if (System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) f.Add("v128");
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) f.Add("v256");
+        if (System.Runtime.Intrinsics.X86.Sse42.IsSupported) f.Add("sse4.2");
+        if (System.Runtime.Intrinsics.X86.Avx.IsSupported) f.Add("avx");
+        if (X86Avx2.IsSupported) f.Add("avx2");
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported) f.Add("fma");
+        if (System.Runtime.Intrinsics.X86.AvxVnni.IsSupported) f.Add("avxvnni");
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) f.Add("avx512f");
+        if (ArmAdvSimd.IsSupported) f.Add("advsimd");
+        if (ArmAdvSimd.Arm64.IsSupported) f.Add("advsimd.arm64");
+        if (ArmDp.IsSupported) f.Add("dotprod");
+        if (System.Runtime.Intrinsics.Arm.Rdm.IsSupported) f.Add("rdm");
+        if (System.Runtime.Intrinsics.Arm.Crc32.IsSupported) f.Add("crc32");
+        return f;
+    }
+
+    /// <summary>
     /// One line for logs and the self-test: architecture, CPU features seen by the runtime, the chosen
     /// variants, the available ones and the EDGEATTN_KERNELS notice if any.
     /// </summary>
     public static string Describe()
     {
-        var features = new List<string>();
-        if (System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) features.Add("v128");
-        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) features.Add("v256");
-        if (System.Runtime.Intrinsics.X86.Sse41.IsSupported) features.Add("sse4.1");
-        if (System.Runtime.Intrinsics.X86.Avx.IsSupported) features.Add("avx");
-        if (X86Avx2.IsSupported) features.Add("avx2");
-        if (System.Runtime.Intrinsics.X86.Fma.IsSupported) features.Add("fma");
-        if (System.Runtime.Intrinsics.X86.AvxVnni.IsSupported) features.Add("avxvnni");
-        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) features.Add("avx512f");
-        if (ArmAdvSimd.IsSupported) features.Add("advsimd");
-        if (ArmDp.IsSupported) features.Add("dotprod");
-        if (System.Runtime.Intrinsics.Arm.Rdm.IsSupported) features.Add("rdm");
         string line = $"kernels: float32={Name(float32Variant)} int8={Name(int8Variant)}; available float32=[{Join(availableFloat32)}] int8=[{Join(availableInt8)}]; " +
-                      $"cpu={System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture} features=[{string.Join(',', features)}]";
+                      $"cpu={System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture} features=[{string.Join(',', CpuFeatures())}]";
         return notice is null ? line : line + "; " + notice;
     }
 
