@@ -41,8 +41,9 @@ namespace EdgeAttention.Format;
 
 /// <summary>
 /// A validated .eam model held in one 64-byte aligned native block; tensors are spans into that block
-/// (no copy). Dispose frees the block unless a lease holds it (a runtime <c>Session</c> takes one, so it keeps
-/// using the weights in place after the file is disposed; the block is freed when the last lease is released).
+/// (no copy). Dispose frees the block unless a lease holds it (<see cref="Lease"/>; a runtime <c>Session</c> takes
+/// one, so it keeps using the weights in place after the file is disposed; the block is freed when the last lease
+/// is disposed).
 /// Spans obtained through this object must not be used after Dispose; tensor access (GetFloat32, GetInt8, RawBytes)
 /// and taking a lease throw <see cref="ObjectDisposedException"/> afterwards.
 /// There is deliberately no finalizer: a span does not keep its ModelFile reachable, so a finalizer could free
@@ -127,11 +128,17 @@ public sealed unsafe class ModelFile : IDisposable
     }
 
     /// <summary>
-    /// Takes a lease on the native block: it stays allocated (tensor pointers stay valid) until the matching
-    /// <see cref="Release"/>, even if the file is disposed meanwhile. Throws <see cref="ObjectDisposedException"/>
-    /// on a disposed file. Thread-safe.
+    /// Takes a lease on the native block: it stays allocated (every span and pointer into it stays valid) until the
+    /// lease is disposed, even if this file is disposed meanwhile. A <c>Session</c> holds one for its lifetime so it
+    /// can use the weights in place. Throws <see cref="ObjectDisposedException"/> on a disposed file. Thread-safe.
     /// </summary>
-    internal void AddRef()
+    public ModelFileLease Lease()
+    {
+        AddRef();
+        return new ModelFileLease(this);
+    }
+
+    private void AddRef()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         while (true)
@@ -143,7 +150,7 @@ public sealed unsafe class ModelFile : IDisposable
         }
     }
 
-    /// <summary>Releases a lease taken with <see cref="AddRef"/> (or the owner's reference, from Dispose); frees the block at zero.</summary>
+    /// <summary>Drops one reference (a lease's, or the owner's from Dispose); frees the block at zero.</summary>
     internal void Release()
     {
         int r = Interlocked.Decrement(ref _refs);
@@ -155,11 +162,8 @@ public sealed unsafe class ModelFile : IDisposable
         }
     }
 
-    /// <summary>True once the native block has been freed (disposed and no lease left).</summary>
-    internal bool IsFreed => Volatile.Read(ref _refs) <= 0;
-
-    /// <summary>Start of the native block while it is allocated (for checks that tensors are used in place).</summary>
-    internal byte* BlockStart => _base;
+    /// <summary>True once the native block has been freed: the file is disposed and no lease is left.</summary>
+    public bool IsFreed => Volatile.Read(ref _refs) <= 0;
 
     /// <summary>Reads and validates a .eam file. Errors are one-line <see cref="ModelFormatException"/>s naming the file.</summary>
     public static ModelFile Open(string path)

@@ -15,7 +15,7 @@ namespace EdgeAttention.Model;
 /// </summary>
 public sealed partial class Session : IDisposable
 {
-    private readonly ModelFile _file;               // leased: its block holds the weights _w points into
+    private readonly ModelFileLease _lease;         // keeps the file's block, which _w points into, allocated
     private readonly ModelWeights _w;
     private readonly ArenaPlan _plan;
     private float[] _arena;
@@ -38,8 +38,7 @@ public sealed partial class Session : IDisposable
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         if (execution is not (Execution.Continual or Execution.Recompute))
             throw new ArgumentOutOfRangeException(nameof(execution), execution, "use Execution.Continual or Execution.Recompute.");
-        model.AddRef();
-        _file = model;
+        _lease = model.Lease();
         try
         {
             _w = ModelWeights.Load(model);
@@ -47,7 +46,7 @@ public sealed partial class Session : IDisposable
         }
         catch
         {
-            model.Release();
+            _lease.Dispose();
             throw;
         }
         ModelConfig c = model.Config;
@@ -144,7 +143,7 @@ public sealed partial class Session : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _arena = [];
-        _file.Release();
+        _lease.Dispose();
     }
 
     /// <summary>The in-place weight regions (tests check they lie in the leased file's block).</summary>

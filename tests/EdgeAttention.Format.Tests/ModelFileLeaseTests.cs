@@ -3,8 +3,8 @@ using EdgeAttention.Format;
 namespace EdgeAttention.Format.Tests;
 
 /// <summary>
-/// The native block's lifetime: Dispose frees it at once without leases, otherwise the last Release does; a disposed
-/// file refuses tensor access and new leases (ObjectDisposedException) while leased pointers stay valid.
+/// The native block's lifetime: Dispose frees it at once without leases, otherwise disposing the last lease does; a
+/// disposed file refuses tensor access and new leases (ObjectDisposedException) while leased pointers stay valid.
 /// </summary>
 public sealed unsafe class ModelFileLeaseTests
 {
@@ -25,7 +25,7 @@ public sealed unsafe class ModelFileLeaseTests
         Assert.True(f.IsFreed);
         Assert.Throws<ObjectDisposedException>(() => f.GetFloat32("classifier.bias").Length);
         Assert.Throws<ObjectDisposedException>(() => f.RawBytes.Length);
-        Assert.Throws<ObjectDisposedException>(f.AddRef);
+        Assert.Throws<ObjectDisposedException>(() => f.Lease());
     }
 
     [Fact]
@@ -36,29 +36,30 @@ public sealed unsafe class ModelFileLeaseTests
         float expected = f.GetFloat32("classifier.bias")[0];
         fixed (float* leased = f.GetFloat32("classifier.bias"))
         {
-            f.AddRef();
-            f.AddRef();
+            ModelFileLease a = f.Lease();
+            ModelFileLease b = f.Lease();
+            Assert.Same(f, a.File);
             f.Dispose();
             Assert.False(f.IsFreed);
             Assert.Throws<ObjectDisposedException>(() => f.GetInt8("classifier.weight").Rows);
-            Assert.Throws<ObjectDisposedException>(f.AddRef);
+            Assert.Throws<ObjectDisposedException>(() => f.Lease());
             Assert.Equal(expected, leased[0]);   // the leased pointer still reads the weights
             Assert.True(f.Contains(name));       // metadata stays readable, as before
-            f.Release();
+            a.Dispose();
+            a.Dispose();                         // idempotent: one lease releases once
             Assert.False(f.IsFreed);
             Assert.Equal(expected, leased[0]);
-            f.Release();
+            b.Dispose();
             Assert.True(f.IsFreed);
+            Assert.Throws<ObjectDisposedException>(() => a.File);
         }
-        Assert.Throws<InvalidOperationException>(f.Release);
     }
 
     [Fact]
     public void ReleaseBeforeDisposeLeavesTheFileUsable()
     {
         using ModelFile f = Open();
-        f.AddRef();
-        f.Release();
+        f.Lease().Dispose();
         Assert.False(f.IsFreed);
         Assert.Equal(f.Info("classifier.bias").ElementCount, f.GetFloat32("classifier.bias").Length);
     }
@@ -79,10 +80,11 @@ public sealed unsafe class ModelFileLeaseTests
                     start.SignalAndWait();
                     for (int i = 0; i < 2000; i++)
                     {
-                        try { f.AddRef(); }
+                        ModelFileLease lease;
+                        try { lease = f.Lease(); }
                         catch (ObjectDisposedException) { Interlocked.Increment(ref refused); return; }
                         if (f.IsFreed) Interlocked.Increment(ref sawFreed);   // a held lease must see the block allocated
-                        f.Release();
+                        lease.Dispose();
                     }
                 });
                 workers[w].Start();
@@ -93,7 +95,7 @@ public sealed unsafe class ModelFileLeaseTests
             foreach (Thread t in workers) t.Join();
             Assert.Equal(0, sawFreed);
             Assert.True(f.IsFreed);
-            Assert.Throws<ObjectDisposedException>(f.AddRef);
+            Assert.Throws<ObjectDisposedException>(() => f.Lease());
         }
     }
 }

@@ -22,7 +22,8 @@ public sealed unsafe class SessionInPlaceTests
         ModelConfig c = Config(fixedLandmarks);
         using ModelFile file = SyntheticModel.Create(c, seed: 5, int8: int8);
         using var s = new Session(file, Execution.Continual);
-        nint block = (nint)file.BlockStart;
+        nint block;
+        fixed (byte* start = file.RawBytes) block = (nint)start;
         // Expected: every tensor's data (and int8 scales) at block + its file offset, except the fixed landmarks,
         // which the attention options take as float[] copies.
         var expected = new HashSet<nint>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EdgeAttention.Attention;
+using EdgeAttention.Format;
 
 namespace EdgeAttention.Bench;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using EdgeAttention.Attention;
+using EdgeAttention.Format;
 
 namespace EdgeAttention.Bench;
 
