@@ -392,6 +392,21 @@ public sealed unsafe class ModelFile : IDisposable
         {
             throw new ModelFormatException($"tensor table does not match the config: {e.Message}");
         }
+        // Padding after the structure is known to match the config, so a wrong size is reported as such.
+        CheckPadding(file, EamLayout.HeaderBytes + (long)configBytes, expectTable, "after the config", null);
+        CheckPadding(file, expectTable + (long)count * EamLayout.EntryBytes, expectData, "after the tensor table", null);
+        cursor = expectData;
+        foreach (TensorInfo t in tensors)
+        {
+            CheckPadding(file, cursor, t.DataOffset, "before the data of tensor", t.Name);
+            cursor = t.DataOffset + t.DataBytes;
+            if (t.DType == TensorDType.Int8)
+            {
+                CheckPadding(file, cursor, t.ScalesOffset, "before the scales of tensor", t.Name);
+                cursor = t.ScalesOffset + 4L * t.Shape[0];
+            }
+        }
+        CheckPadding(file, cursor, dataEnd, "after the last tensor", null);
         foreach (TensorInfo t in tensors) CheckValues(file, t);
         return (config, tensors, stored);
     }
@@ -407,26 +422,21 @@ public sealed unsafe class ModelFile : IDisposable
         cursor = (long)(offset + bytes);
     }
 
+    /// <summary>The value rules of <see cref="TensorValues"/>: finite, bounded, std &gt; 0, int8 in [−127, 127], scales bounded.</summary>
     private static void CheckValues(ReadOnlySpan<byte> file, TensorInfo t)
     {
-        if (t.DType == TensorDType.Float32)
-        {
-            ReadOnlySpan<float> v = MemoryMarshal.Cast<byte, float>(file.Slice((int)t.DataOffset, (int)t.DataBytes));
-            int bad = FirstNonFinite(v);
-            if (bad >= 0) throw Bad($"tensor '{t.Name}': element {bad} is not a finite number");
-        }
-        else
-        {
-            ReadOnlySpan<float> s = MemoryMarshal.Cast<byte, float>(file.Slice((int)t.ScalesOffset, 4 * t.Shape[0]));
-            for (int r = 0; r < s.Length; r++)
-                if (!(s[r] >= 0) || !float.IsFinite(s[r])) throw Bad($"tensor '{t.Name}': scale of row {r} is {s[r]}, must be finite and >= 0");
-        }
+        string? problem = t.DType == TensorDType.Float32
+            ? TensorValues.CheckFloat32(t.Name, MemoryMarshal.Cast<byte, float>(file.Slice((int)t.DataOffset, (int)t.DataBytes)))
+            : TensorValues.CheckInt8(MemoryMarshal.Cast<byte, sbyte>(file.Slice((int)t.DataOffset, (int)t.DataBytes)),
+                MemoryMarshal.Cast<byte, float>(file.Slice((int)t.ScalesOffset, 4 * t.Shape[0])));
+        if (problem is not null)
+            throw new ModelFormatException($"tensor '{t.Name}' {problem}; fix the weights and re-run edge-attention-convert");
     }
 
-    internal static int FirstNonFinite(ReadOnlySpan<float> v)
+    /// <summary>Padding bytes [from, to) must be zero (FORMAT.md: padding bytes are zero).</summary>
+    private static void CheckPadding(ReadOnlySpan<byte> file, long from, long to, string where, string? tensor)
     {
-        for (int i = 0; i < v.Length; i++)
-            if (!float.IsFinite(v[i])) return i;
-        return -1;
+        int bad = file.Slice((int)from, (int)(to - from)).IndexOfAnyExcept((byte)0);
+        if (bad >= 0) throw Bad($"padding byte at offset {from + bad} ({where}{(tensor is null ? "" : $" '{tensor}'")}) is not zero");
     }
 }

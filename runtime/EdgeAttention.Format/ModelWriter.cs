@@ -6,7 +6,8 @@ namespace EdgeAttention.Format;
 
 /// <summary>
 /// Writes .eam v1 files (layout at the top of ModelFile.cs). The tensors are checked against the config
-/// (<see cref="ModelTensors.Expected"/>) and for finite values first, so whatever is written also reads back.
+/// (<see cref="ModelTensors.Expected"/>) and their values against the reader's rules (<see cref="TensorValues"/>) first,
+/// so whatever is written also reads back.
 /// </summary>
 public static class ModelWriter
 {
@@ -184,8 +185,8 @@ public static class ModelWriter
             if (t.Float32.Length != elements)
                 throw new ModelFormatException($"tensor '{name}': {t.Float32.Length} values for shape [{string.Join(", ", t.Shape)}] ({elements} elements)");
             if (t.Scales is not null) throw new ModelFormatException($"tensor '{name}': a float32 tensor has no scales");
-            int bad = ModelFile.FirstNonFinite(t.Float32);
-            if (bad >= 0) throw new ModelFormatException($"tensor '{name}': element {bad} is {t.Float32[bad]}; weights must be finite; {Fix}");
+            string? problem = TensorValues.CheckFloat32(name, t.Float32);
+            if (problem is not null) throw new ModelFormatException($"tensor '{name}' {problem}; {Fix}");
         }
         else
         {
@@ -194,9 +195,8 @@ public static class ModelWriter
                 throw new ModelFormatException($"tensor '{name}': {t.Int8.Length} int8 values for shape [{string.Join(", ", t.Shape)}]");
             if (t.Scales is null || t.Scales.Length != t.Shape[0])
                 throw new ModelFormatException($"tensor '{name}': an int8 tensor needs {t.Shape[0]} per-row scales");
-            for (int r = 0; r < t.Scales.Length; r++)
-                if (!(t.Scales[r] >= 0) || !float.IsFinite(t.Scales[r]))
-                    throw new ModelFormatException($"tensor '{name}': scale of row {r} is {t.Scales[r]}, must be finite and >= 0");
+            string? problem = TensorValues.CheckInt8(t.Int8, t.Scales);
+            if (problem is not null) throw new ModelFormatException($"tensor '{name}' {problem}; {Fix}");
         }
     }
 

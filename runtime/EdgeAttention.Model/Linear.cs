@@ -26,23 +26,19 @@ internal sealed class Linear
         Out = rows; In = cols; _w = w; _q = q; _scales = scales; _bias = bias;
     }
 
-    /// <summary>Reads <paramref name="weightName"/> [rows, cols] (float32 or int8) and <paramref name="biasName"/> [rows] (float32).</summary>
+    /// <summary>
+    /// Views <paramref name="weightName"/> [rows, cols] (float32 or int8) and <paramref name="biasName"/> [rows] (float32)
+    /// in place; the reader has checked their shapes and values.
+    /// </summary>
     public static Linear Load(ModelFile file, string weightName, string biasName, int rows, int cols)
     {
-        TensorInfo info = TensorReader.Require(file, weightName, rows, cols);
-        InPlaceTensor<float> bias = TensorReader.Float32(file, biasName, rows);
-        if (info.DType == TensorDType.Int8)
+        InPlaceTensor<float> bias = TensorReader.Float32(file, biasName);
+        if (file.Info(weightName).DType == TensorDType.Int8)
         {
             Int8Tensor t = file.GetInt8(weightName);
-            if (t.Data.Length != rows * cols || t.Scales.Length != rows)
-                throw new ModelFormatException($"tensor '{weightName}': int8 data/scales do not match shape [{rows}, {cols}]; re-convert the model.");
-            foreach (float s in t.Scales)
-                if (!float.IsFinite(s) || s < 0)
-                    throw new ModelFormatException($"tensor '{weightName}': int8 scale {s} is not a finite non-negative number; re-convert the model.");
             return new Linear(rows, cols, default, new InPlaceTensor<sbyte>(t.Data), new InPlaceTensor<float>(t.Scales), bias);
         }
-        InPlaceTensor<float> w = TensorReader.Float32(file, weightName, rows, cols);
-        return new Linear(rows, cols, w, default, default, bias);
+        return new Linear(rows, cols, TensorReader.Float32(file, weightName), default, default, bias);
     }
 
     /// <summary>y = W x + b for all rows. <paramref name="scratch"/>: int8 input buffer, at least In long.</summary>

@@ -19,8 +19,9 @@ internal sealed class EncoderLayerWeights
 }
 
 /// <summary>
-/// All weights of a model, checked against its config at load and used in place: every tensor is a view into the
-/// model file's native block (no copy). The <see cref="Session"/> that owns this holds a lease on the file.
+/// All weights of a model, used in place: every tensor is a view into the model file's native block (no copy). The
+/// reader (<see cref="ModelFile"/>) has checked them against the config: nothing is checked again here. The
+/// <see cref="Session"/> that owns this holds a lease on the file.
 /// </summary>
 internal sealed class ModelWeights
 {
@@ -33,24 +34,17 @@ internal sealed class ModelWeights
     public InPlaceTensor<float> FinalNormBias { get; private init; }
     public required Linear Classifier { get; init; }                  // [C, d]
 
+    /// <summary>Views every weight of <paramref name="file"/> in place (the reader has checked them against the config).</summary>
     public static ModelWeights Load(ModelFile file)
     {
         ModelConfig c = file.Config;
         int d = c.DModel, f = c.InputFeatures, ff = c.FfDim, classes = c.Classes.Count;
-        if (classes < 1) throw new ModelFormatException("model.json 'classes' is empty; list at least one class name.");
-
-        InPlaceTensor<float> mean = TensorReader.OptionalFloat32(file, "input_norm.mean", f);
-        InPlaceTensor<float> std = TensorReader.OptionalFloat32(file, "input_norm.std", f);
-        if (mean.IsPresent != std.IsPresent)
-            throw new ModelFormatException("tensors 'input_norm.mean' and 'input_norm.std' must be given together; add the missing one or drop both.");
-        ReadOnlySpan<float> stdValues = std.Span;
-        for (int i = 0; i < stdValues.Length; i++)
-            if (!(stdValues[i] > 0))
-                throw new ModelFormatException($"tensor 'input_norm.std' element {i} is {stdValues[i]}; every std must be > 0.");
+        InPlaceTensor<float> mean = TensorReader.OptionalFloat32(file, ModelTensors.InputNormMean);   // [F]
+        InPlaceTensor<float> std = TensorReader.OptionalFloat32(file, ModelTensors.InputNormStd);     // [F], > 0
 
         InPlaceTensor<float> pos = default;
         if (c.Positional == PositionalKind.Recycling)
-            pos = TensorReader.Float32(file, "pos_embedding.weight", c.PositionalPeriod, d);
+            pos = TensorReader.Float32(file, ModelTensors.PosEmbedding);                        // [P, d]
 
         var layers = new EncoderLayerWeights[c.Layers];
         for (int i = 0; i < layers.Length; i++)
@@ -59,8 +53,8 @@ internal sealed class ModelWeights
             float[]? lq = null, lk = null;
             if (c.Attention == AttentionKind.Nystrom && c.LandmarkMode == LandmarkMode.Fixed)
             {
-                lq = TensorReader.Float32(file, p + "self_attn.landmarks_q", c.Heads, c.Landmarks, c.HeadDim).Span.ToArray();
-                lk = TensorReader.Float32(file, p + "self_attn.landmarks_k", c.Heads, c.Landmarks, c.HeadDim).Span.ToArray();
+                lq = TensorReader.Float32(file, p + "self_attn.landmarks_q").Span.ToArray();   // [h, m, d_h]
+                lk = TensorReader.Float32(file, p + "self_attn.landmarks_k").Span.ToArray();
             }
             layers[i] = new EncoderLayerWeights
             {
@@ -68,10 +62,10 @@ internal sealed class ModelWeights
                 OutProj = Linear.Load(file, p + "self_attn.out_proj.weight", p + "self_attn.out_proj.bias", d, d),
                 Linear1 = Linear.Load(file, p + "linear1.weight", p + "linear1.bias", ff, d),
                 Linear2 = Linear.Load(file, p + "linear2.weight", p + "linear2.bias", d, ff),
-                Norm1Weight = TensorReader.Float32(file, p + "norm1.weight", d),
-                Norm1Bias = TensorReader.Float32(file, p + "norm1.bias", d),
-                Norm2Weight = TensorReader.Float32(file, p + "norm2.weight", d),
-                Norm2Bias = TensorReader.Float32(file, p + "norm2.bias", d),
+                Norm1Weight = TensorReader.Float32(file, p + "norm1.weight"),
+                Norm1Bias = TensorReader.Float32(file, p + "norm1.bias"),
+                Norm2Weight = TensorReader.Float32(file, p + "norm2.weight"),
+                Norm2Bias = TensorReader.Float32(file, p + "norm2.bias"),
                 LandmarksQ = lq,
                 LandmarksK = lk,
             };
@@ -84,8 +78,8 @@ internal sealed class ModelWeights
             InputProj = Linear.Load(file, "input_proj.weight", "input_proj.bias", d, f),
             Positional = pos,
             Layers = layers,
-            FinalNormWeight = c.FinalNorm ? TensorReader.Float32(file, "final_norm.weight", d) : default,
-            FinalNormBias = c.FinalNorm ? TensorReader.Float32(file, "final_norm.bias", d) : default,
+            FinalNormWeight = c.FinalNorm ? TensorReader.Float32(file, ModelTensors.FinalNormWeight) : default,
+            FinalNormBias = c.FinalNorm ? TensorReader.Float32(file, ModelTensors.FinalNormBias) : default,
             Classifier = Linear.Load(file, "classifier.weight", "classifier.bias", classes, d),
         };
     }

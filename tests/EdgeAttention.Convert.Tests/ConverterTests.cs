@@ -168,6 +168,18 @@ public class ConverterTests
     }
 
     [Fact]
+    public void AbsurdWeightsAreRefusedWithTheTensorName()
+    {
+        // 3e38 is a finite float32 that the converter used to accept; |w| <= 1e6 (TensorValues.MaxAbsValue) now.
+        string m = Fails(Write(editWeights: w => w["layers.1.linear1.weight"][7] = 3e38f));
+        Assert.Contains("'layers.1.linear1.weight' element 7 is 3E+38", m);
+        Assert.Contains("1000000", m);
+        Assert.Contains("'classifier.bias' element 1 is -2000000", Fails(Write(editWeights: w => w["classifier.bias"][1] = -2e6f), int8: true));
+        Case edge = Write(editWeights: w => w["layers.1.linear1.weight"][7] = 1e6f);
+        ModelConverter.Convert(edge.Config, edge.Weights, Path.Combine(edge.Dir, "edge.eam"), false);
+    }
+
+    [Fact]
     public void ConfigAndWeightsFileErrorsAreNamed()
     {
         Case k = Write();

@@ -179,6 +179,72 @@ public class EamCorruptFileTests
             BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan((int)BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(Entry(b, "classifier.weight") + EScales)) + 8), -1f)));
     }
 
+    private static int DataOf(byte[] b, string name, int field = EData) =>
+        (int)BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(Entry(b, name) + field));
+
+    [Fact]
+    public void ZeroOrNegativeInputStdIsRejectedByTheReader()
+    {
+        // Before: a zero std passed the reader (and `inspect`), and only the runtime session refused the model.
+        ModelConfig c = TestModels.Small();
+        byte[] valid = ModelWriter.ToBytes(c, TestModels.Tensors(c, 7, int8: false, withInputNorm: true));
+        using (ModelFile.FromBytes(valid)) { }
+        foreach (float bad in new[] { 0f, -0f, -1.5f })
+        {
+            byte[] b = (byte[])valid.Clone();
+            BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(DataOf(b, ModelTensors.InputNormStd) + 8), bad);
+            FixCrc(b);
+            string m = Fails(b);
+            Assert.Contains("'input_norm.std' element 2", m);
+            Assert.Contains("must be > 0", m);
+        }
+    }
+
+    [Fact]
+    public void NonZeroPaddingIsRejected()
+    {
+        // FORMAT.md: padding bytes are zero. Before, the reader accepted any padding (behind a repaired CRC).
+        byte[] valid = Valid();
+        int configEnd = 64 + (int)BinaryPrimitives.ReadUInt32LittleEndian(valid.AsSpan(ConfigBytes));
+        int table = (int)BinaryPrimitives.ReadUInt64LittleEndian(valid.AsSpan(TableOffset));
+        int tableEnd = table + 128 * (int)BinaryPrimitives.ReadUInt32LittleEndian(valid.AsSpan(Count));
+        int data = (int)BinaryPrimitives.ReadUInt64LittleEndian(valid.AsSpan(DataOffset));
+        int dataEnd = data + (int)BinaryPrimitives.ReadUInt64LittleEndian(valid.AsSpan(DataBytes));
+        int biasEnd = DataOf(valid, ModelTensors.InputProjBias) + 4 * 8;    // [8] float32, then 32 bytes of padding
+        var places = new List<(int Offset, string Where)>
+        {
+            (biasEnd, "before the data of tensor"),
+            (dataEnd - 1, "after the last tensor"),
+        };
+        if (configEnd < table) places.Add((table - 1, "after the config"));
+        if (tableEnd < data) places.Add((data - 1, "after the tensor table"));
+        Assert.True(places.Count >= 3, "the test model should have padding after the config or the table");
+        foreach ((int offset, string where) in places)
+        {
+            Assert.Equal(0, valid[offset]);
+            string m = FailsAfterEdit(b => b[offset] = 0x5A);
+            Assert.Contains("is not zero", m);
+            Assert.Contains(where, m);
+        }
+    }
+
+    [Fact]
+    public void AbsurdValuesAndInt8MinusOneTwentyEightAreRejected()
+    {
+        // 3e38 is finite, but no trained weight is near it: products overflow float32 at run time.
+        string m = FailsAfterEdit(b => BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(DataOf(b, "layers.0.norm1.weight") + 4), 3e38f));
+        Assert.Contains("'layers.0.norm1.weight' element 1 is 3E+38", m);
+        Assert.Contains("1000000", m);
+        Assert.Contains("-128", FailsAfterEdit(b => b[DataOf(b, ModelTensors.ClassifierWeight) + 5] = 0x80));
+        Assert.Contains("scale of row 1", FailsAfterEdit(b =>
+            BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(DataOf(b, ModelTensors.ClassifierWeight, EScales) + 4), 1e5f)));
+        // The bound itself is accepted.
+        byte[] edge = Valid();
+        BinaryPrimitives.WriteSingleLittleEndian(edge.AsSpan(DataOf(edge, "layers.0.norm1.weight") + 4), -TensorValues.MaxAbsValue);
+        FixCrc(edge);
+        using (ModelFile.FromBytes(edge)) { }
+    }
+
     [Fact]
     public void OpenNamesTheFileAndCopesWithNonFiles()
     {

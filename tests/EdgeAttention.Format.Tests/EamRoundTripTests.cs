@@ -142,6 +142,8 @@ public class EamRoundTripTests
         Expect([.. good, TensorData.FromFloat32("extra.weight", [1], [0f])], "'extra.weight' is not part");
         Expect([.. good, good[0]], "appears more than once");
         Expect(With(t => TensorData.FromFloat32(t.Name, t.Shape, t.Float32!.Select((v, i) => i == 2 ? float.NaN : v).ToArray()), ModelTensors.ClassifierBias), "finite");
+        Expect(With(t => TensorData.FromFloat32(t.Name, t.Shape, t.Float32!.Select((v, i) => i == 2 ? 3e38f : v).ToArray()), ModelTensors.ClassifierBias), "'classifier.bias' element 2 is 3E+38");
+        Expect(With(t => TensorData.FromInt8(t.Name, 3, 8, [.. new sbyte[23], -128], [1, 1, 1]), ModelTensors.ClassifierWeight), "-128");
         Expect(With(t => new TensorData { Name = t.Name, Shape = [8], Int8 = new sbyte[8], Scales = new float[8] }, ModelTensors.InputProjBias), "rank 2");
         Expect(With(t => TensorData.FromInt8(t.Name, 8, 1, new sbyte[8], new float[8]), ModelTensors.InputProjBias), "has shape [8, 1]");
         Expect(With(t => TensorData.FromInt8(t.Name, 3, 8, new sbyte[24], new float[3]), ModelTensors.FinalNormWeight), "has shape [3, 8]");

@@ -6,7 +6,8 @@ namespace EdgeAttention.Convert;
 
 /// <summary>
 /// model.json + model.safetensors → model.eam. Every tensor the config needs (ModelTensors.Expected, contract §2)
-/// must be present with its exact shape and finite values; F16/BF16/F64 become float32; extra tensors are
+/// must be present with its exact shape and values the .eam reader accepts (TensorValues: finite, |v| ≤ 1e6,
+/// input_norm.std &gt; 0); F16/BF16/F64 become float32; extra tensors are
 /// reported and ignored. With int8 quantization every Linear weight becomes per-output-channel symmetric int8
 /// (Quantize.Weights: s[r] = max|W[r,:]|/127, q = round(W/s)); norms, biases, embeddings and landmarks stay float32.
 /// The output is written atomically (temp file + rename): on any error no output file is left behind.
@@ -54,13 +55,10 @@ public static class ModelConverter
                 if (!src.Shape.AsSpan().SequenceEqual(e.Shape))
                     throw new ModelFormatException($"{weightsPath}: tensor '{e.Name}' has shape {src.ShapeText} but the config needs {e.ShapeText} ({Why(e.Name, config)})");
                 float[] values = weights.ReadFloat32(e.Name);
-                for (int i = 0; i < values.Length; i++)
-                    if (!float.IsFinite(values[i]))
-                        throw new ModelFormatException($"{weightsPath}: tensor '{e.Name}' element {i} is {values[i].ToString(CultureInfo.InvariantCulture)} (after conversion from {src.DType} to float32); weights must be finite");
-                if (e.Name == ModelTensors.InputNormStd)
-                    for (int i = 0; i < values.Length; i++)
-                        if (!(values[i] > 0))
-                            throw new ModelFormatException($"{weightsPath}: tensor '{e.Name}' element {i} is {values[i].ToString(CultureInfo.InvariantCulture)}; standard deviations must be > 0");
+                // The reader's value rules (finite, |v| <= 1e6, std > 0), checked here to name the source file and dtype.
+                string? problem = TensorValues.CheckFloat32(e.Name, values);
+                if (problem is not null)
+                    throw new ModelFormatException($"{weightsPath}: tensor '{e.Name}' {problem} (after conversion from {src.DType} to float32); fix the weights");
 
                 if (quantizeInt8 && e.IsLinearWeight)
                 {
