@@ -5,7 +5,7 @@ namespace EdgeAttention.Format;
 /// (size 0) is rejected as too short *before* it is opened — opening a FIFO for reading would block
 /// until a writer appears, i.e. hang.
 /// </summary>
-internal static class FileChecks
+public static class FileChecks
 {
     /// <summary>Returns the file size, or throws a one-line error when the path is missing, a directory or smaller than <paramref name="minBytes"/>.</summary>
     public static long RequireFile(string path, long minBytes, string what)

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using EdgeAttention.Format;
 
-namespace EdgeAttention.Format;
+namespace EdgeAttention.Convert;
 
 /// <summary>One tensor of a safetensors file: dtype code as written ("F32", "BF16", ...), shape, absolute byte range.</summary>
 public sealed class SafeTensorInfo
@@ -72,7 +73,7 @@ public sealed class SafeTensorsFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new ModelFormatException($"{path}: cannot open weights: {ModelConfig.OneLine(e.Message)}", e);
+            throw new ModelFormatException($"{path}: cannot open weights: {OneLine(e.Message)}", e);
         }
         try
         {
@@ -81,7 +82,7 @@ public sealed class SafeTensorsFile : IDisposable
         catch (Exception e) when (e is IOException or NotSupportedException)
         {
             fs.Dispose();
-            throw new ModelFormatException($"{path}: cannot read weights: {ModelConfig.OneLine(e.Message)}", e);
+            throw new ModelFormatException($"{path}: cannot read weights: {OneLine(e.Message)}", e);
         }
         catch
         {
@@ -115,7 +116,7 @@ public sealed class SafeTensorsFile : IDisposable
         }
         catch (JsonException e)
         {
-            throw Bad(where, $"header is not valid JSON ({ModelConfig.OneLine(e.Message)})");
+            throw Bad(where, $"header is not valid JSON ({OneLine(e.Message)})");
         }
         var tensors = new List<SafeTensorInfo>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -284,5 +285,7 @@ public sealed class SafeTensorsFile : IDisposable
     private static ModelFormatException Bad(string where, string problem) =>
         new($"{where}: {problem}; re-export the weights with safetensors.torch.save_file");
 
-    private static string Clip(string s) => ModelConfig.OneLine(s.Length <= 80 ? s : s[..80] + "...");
+    private static string Clip(string s) => OneLine(s.Length <= 80 ? s : s[..80] + "...");
+
+    private static string OneLine(string s) => s.Replace('\r', ' ').Replace('\n', ' ');
 }

@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
+using EdgeAttention.Convert;
 using EdgeAttention.Format;
+using EdgeAttention.Format.Tests;
 
-namespace EdgeAttention.Format.Tests;
+namespace EdgeAttention.Convert.Tests;
 
 public class SafeTensorsTests
 {
@@ -149,5 +152,25 @@ public class SafeTensorsTests
         File.WriteAllBytes(path, new SafeTensorsBuilder().Add("a", [1], [1]).Build());
         using SafeTensorsFile f = SafeTensorsFile.Open(path);
         Assert.Equal([1f], f.ReadFloat32("a"));
+    }
+
+    [Fact]
+    public void DirectoryMissingDeviceAndFifoAreOneLineErrorsNotHangs()
+    {
+        static string FailsQuickly(string path)
+        {
+            var task = Task.Run(() => Assert.Throws<ModelFormatException>(() => SafeTensorsFile.Open(path).Dispose()).Message);
+            Assert.True(task.Wait(TimeSpan.FromSeconds(20)), $"safetensors reader hung on {path}");
+            Assert.DoesNotContain('\n', task.Result);
+            Assert.Contains(path, task.Result);
+            return task.Result;
+        }
+        string dir = TestModels.TempDir();
+        Assert.Contains("is a directory", FailsQuickly(dir));
+        Assert.Contains("not found", FailsQuickly(Path.Combine(dir, "none")));
+        Assert.Contains("too short", FailsQuickly("/dev/null"));
+        string fifo = Path.Combine(dir, "fifo");
+        using (Process p = Process.Start(new ProcessStartInfo("mkfifo", fifo) { UseShellExecute = false })!) p.WaitForExit();
+        Assert.Contains("not a regular file", FailsQuickly(fifo));
     }
 }
