@@ -14,11 +14,25 @@ public sealed partial class ModelConfig
     /// <summary>The only schema this runtime reads.</summary>
     public const string SchemaV1 = "edge-attention/model@1";
 
-    /// <summary>Upper bound for every dimension (features, d_model, window, ff_dim, landmarks, period):
-    /// keeps every derived size far from overflow and allocations bounded.</summary>
-    public const int MaxDimension = 1 << 20;
+    // Upper bounds of the config fields: far above any model an edge board runs, low enough that no derived size
+    // overflows and a typo (an extra digit) is an error naming the field rather than a multi-gigabyte allocation.
+    // They bound each field, not a model's memory: use SessionMemory.Estimate (EdgeAttention.Model) for that.
+    /// <summary>Upper bound for input_features F.</summary>
+    public const int MaxInputFeatures = 1 << 16;
+    /// <summary>Upper bound for d_model.</summary>
+    public const int MaxDModel = 1 << 14;
+    /// <summary>Upper bound for heads.</summary>
+    public const int MaxHeads = 1 << 10;
+    /// <summary>Upper bound for window n.</summary>
+    public const int MaxWindow = 1 << 16;
     /// <summary>Upper bound for the number of encoder layers.</summary>
-    public const int MaxLayers = 1024;
+    public const int MaxLayers = 256;
+    /// <summary>Upper bound for ff_dim.</summary>
+    public const int MaxFfDim = 1 << 16;
+    /// <summary>Upper bound for attention.landmarks m.</summary>
+    public const int MaxLandmarks = 1 << 16;
+    /// <summary>Upper bound for positional.period P.</summary>
+    public const int MaxPositionalPeriod = 1 << 20;
     /// <summary>Upper bound for the number of classes.</summary>
     public const int MaxClasses = 1 << 16;
     /// <summary>Upper bound for pinv_iterations.</summary>
@@ -59,27 +73,27 @@ public sealed partial class ModelConfig
     {
         if (Schema != SchemaV1)
             throw Field("schema", $"is \"{Schema}\" but this runtime reads \"{SchemaV1}\"");
-        Range("input_features", InputFeatures, 1, MaxDimension);
-        Range("d_model", DModel, 1, MaxDimension);
-        Range("heads", Heads, 1, MaxDimension);
+        Range("input_features", InputFeatures, 1, MaxInputFeatures);
+        Range("d_model", DModel, 1, MaxDModel);
+        Range("heads", Heads, 1, MaxHeads);
         if (DModel % Heads != 0)
             throw Field("heads", $"d_model ({DModel}) must be divisible by heads ({Heads})");
-        Range("window", Window, 1, MaxDimension);
+        Range("window", Window, 1, MaxWindow);
         Range("layers", Layers, 1, MaxLayers);
-        Range("ff_dim", FfDim, 1, MaxDimension);
+        Range("ff_dim", FfDim, 1, MaxFfDim);
         if (!Enum.IsDefined(Activation)) throw Field("activation", "has an unknown value");
         if (!Enum.IsDefined(Norm)) throw Field("norm", "has an unknown value");
         if (!(LayerNormEps > 0) || !float.IsFinite(LayerNormEps))
             throw Field("layer_norm_eps", $"must be a finite number > 0 (got {LayerNormEps.ToString("R", CultureInfo.InvariantCulture)})");
         if (!Enum.IsDefined(Positional)) throw Field("positional.kind", "has an unknown value");
         if (Positional == PositionalKind.Recycling)
-            Range("positional.period", PositionalPeriod, 1, MaxDimension);
+            Range("positional.period", PositionalPeriod, 1, MaxPositionalPeriod);
         else if (PositionalPeriod != 0)
-            Range("positional.period", PositionalPeriod, 1, MaxDimension);
+            Range("positional.period", PositionalPeriod, 1, MaxPositionalPeriod);
         if (!Enum.IsDefined(Attention)) throw Field("attention.kind", "has an unknown value");
         if (Attention == AttentionKind.Nystrom)
         {
-            Range("attention.landmarks", Landmarks, 1, MaxDimension);
+            Range("attention.landmarks", Landmarks, 1, MaxLandmarks);
             if (!Enum.IsDefined(LandmarkMode)) throw Field("attention.landmark_mode", "has an unknown value");
             Range("attention.pinv_iterations", PinvIterations, 1, MaxPinvIterations);
         }

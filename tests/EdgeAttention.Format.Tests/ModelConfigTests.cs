@@ -146,8 +146,17 @@ public class ModelConfigTests
             { "classes=[\"a\", 2]", "classes[1]" },
             { "name=5", "name" },
             { "unknown_field=1", "unknown_field" },
-            { "d_model=1048576", "in_proj_weight" },
+            { "d_model=16384", "in_proj_weight" },
             { "d_model=1048576", "d_model" },
+            // Upper bounds per field (a typo with an extra digit names the field, not a huge allocation).
+            { "input_features=65537", "'input_features' must be between 1 and 65536" },
+            { "d_model=16388", "'d_model' must be between 1 and 16384" },
+            { "heads=2048", "'heads' must be between 1 and 1024" },
+            { "window=65537", "'window' must be between 1 and 65536" },
+            { "window=1048576", "'window'" },
+            { "layers=257", "'layers' must be between 1 and 256" },
+            { "ff_dim=65537", "'ff_dim' must be between 1 and 65536" },
+            { "attention.landmarks=65537", "'attention.landmarks' must be between 1 and 65536" },
         };
     }
 
