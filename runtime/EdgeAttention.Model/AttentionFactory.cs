@@ -13,12 +13,7 @@ internal static class AttentionFactory
     public static AttentionOptions Options(ModelConfig c, int layer, float[]? landmarksQ, float[]? landmarksK)
     {
         bool nystrom = c.Attention == AttentionKind.Nystrom;
-        LandmarkMode mode = !nystrom ? LandmarkMode.Window : c.LandmarkMode switch
-        {
-            LandmarkMode.Continual => layer == 0 ? LandmarkMode.Continual : LandmarkMode.Window,
-            LandmarkMode.Fixed => LandmarkMode.Fixed,
-            _ => LandmarkMode.Window,
-        };
+        LandmarkMode mode = Mode(c, layer);
         int m = nystrom ? c.Landmarks : 1;
         if (mode == LandmarkMode.Fixed)
         {
@@ -40,6 +35,14 @@ internal static class AttentionFactory
         o.Validate();
         return o;
     }
+
+    /// <summary>The landmark mode of layer <paramref name="layer"/>: <c>continual</c> only at layer 1, <c>window</c> for softmax.</summary>
+    public static LandmarkMode Mode(ModelConfig c, int layer) => c.Attention != AttentionKind.Nystrom ? LandmarkMode.Window : c.LandmarkMode switch
+    {
+        LandmarkMode.Continual => layer == 0 ? LandmarkMode.Continual : LandmarkMode.Window,
+        LandmarkMode.Fixed => LandmarkMode.Fixed,
+        _ => LandmarkMode.Window,
+    };
 
     /// <summary>
     /// True when only the newest query row is read by a newest-only window evaluation: softmax, Nyström with

@@ -133,7 +133,7 @@ public sealed class SessionStreamTests(ITestOutputHelper output)
     [Fact]
     public void OversizedArenaIsANamedErrorNotAnOverflow()
     {
-        ModelConfig huge = TestModels.Config(f: 1, d: 8192, heads: 8, n: 1 << 20, ff: 1, pos: PositionalKind.None, layers: 2);
+        ModelConfig huge = TestModels.Config(f: 1, d: 8192, heads: 8, n: 1 << 16, ff: 1, pos: PositionalKind.None, layers: 2);
         var e = Assert.Throws<ModelFormatException>(() => Session.EstimateArenaBytes(huge, Execution.Recompute));
         Assert.Contains("smaller model", e.Message);
     }
