@@ -25,14 +25,16 @@
 //    40    8  scales offset u64: int8 → 64-aligned, rows float32 per-row scales (W ≈ q · scale[row]); float32 → 0
 //    48   80  name bytes, zero padded
 //  Data [D0, D0 + D): each tensor's data, then (int8) its scales, each at the next 64-aligned offset, in table
-//     order, non-overlapping, zero padding between; float values finite, scales finite and ≥ 0.
+//     order, non-overlapping, zero padding between; values by TensorValues: float32 finite with |v| ≤ 1e6
+//     (input_norm.std > 0), int8 in [−127, 127], scales finite in [0, 1e6/127].
 //  Trailer (8 bytes) at D0 + D = file bytes − 8:
 //     0    4  CRC-32C (Castagnoli) of bytes [0, file bytes − 8)
 //     4    4  end magic 45 41 4D 00 ("EAM\0")
 //
 // The reader checks every field above against the real file length (in 64-bit arithmetic, so no overflow),
-// the checksum, the embedded config (ModelConfig.Parse) and the tensor table against the config
-// (ModelTensors.Expected), before any tensor is handed out. Any failure is a one-line ModelFormatException.
+// the checksum, the embedded config (ModelConfig.Parse), the tensor table against the config
+// (ModelTensors.Expected), every padding byte and every value, before any tensor is handed out: it is the only
+// validator (the runtime uses the tensors without checking them again). Any failure is a one-line ModelFormatException.
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
