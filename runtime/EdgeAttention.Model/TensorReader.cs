@@ -24,9 +24,9 @@ internal static class TensorReader
         if (info.DType != TensorDType.Float32)
             throw new ModelFormatException($"tensor '{name}' is {info.DType}; only Linear weights may be int8, re-convert the model.");
         ReadOnlySpan<float> data = file.GetFloat32(name);
-        for (int i = 0; i < data.Length; i++)
-            if (!float.IsFinite(data[i]))
-                throw new ModelFormatException($"tensor '{name}' holds a non-finite value at element {i}; fix the weights.");
+        int i = Kernels.Finite.IndexOfNonFinite(data);
+        if (i >= 0)
+            throw new ModelFormatException($"tensor '{name}' holds a non-finite value at element {i}; fix the weights.");
         return new InPlaceTensor<float>(data);
     }
 
