@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace EdgeAttention.Kernels;
@@ -10,6 +11,7 @@ namespace EdgeAttention.Kernels;
 public static partial class Exp64
 {
     /// <summary>y[i] = exp(x[i]) for x[i] ≤ 0 (x &lt; −708 gives 0, NaN gives NaN) with the dispatched variant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void NonPositive(ReadOnlySpan<double> x, Span<double> y)
     {
         KernelChecks.SameLength(x.Length, y.Length, "Exp64.NonPositive", "x", "y");
@@ -24,6 +26,7 @@ public static partial class Exp64
         Run(variant, x, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Run(KernelVariant variant, ReadOnlySpan<double> x, Span<double> y)
     {
         switch (variant)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace EdgeAttention.Kernels;
@@ -5,6 +6,7 @@ namespace EdgeAttention.Kernels;
 public static partial class Precision
 {
     /// <summary>2·Count64 floats per step widened into two double vectors (added to y for AddWidened); reference tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PortableWidenCore<TW, TD>(Op op, ReadOnlySpan<float> x, Span<double> y) where TW : struct, ISimd64<TD> where TD : struct
     {
         int n = x.Length, w = TW.Count64, i = 0;
@@ -25,6 +27,7 @@ public static partial class Precision
     }
 
     /// <summary>2·Count64 doubles per step narrowed into one float vector; reference tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PortableNarrowCore<TW, TD>(ReadOnlySpan<double> x, Span<float> y) where TW : struct, ISimd64<TD> where TD : struct
     {
         int n = x.Length, w = TW.Count64, i = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace EdgeAttention.Kernels;
@@ -6,6 +7,7 @@ namespace EdgeAttention.Kernels;
 public static partial class Precision
 {
     /// <summary>y[i] = (double)x[i], dispatched variant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Widen(ReadOnlySpan<float> x, Span<double> y)
     {
         KernelChecks.SameLength(x.Length, y.Length, "Precision.Widen", "x", "y");
@@ -13,6 +15,7 @@ public static partial class Precision
     }
 
     /// <summary>y[i] += (double)x[i] (float64 running sums of float rows), dispatched variant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddWidened(ReadOnlySpan<float> x, Span<double> y)
     {
         KernelChecks.SameLength(x.Length, y.Length, "Precision.AddWidened", "x", "y");
@@ -20,6 +23,7 @@ public static partial class Precision
     }
 
     /// <summary>y[i] = (float)x[i], dispatched variant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Narrow(ReadOnlySpan<double> x, Span<float> y)
     {
         KernelChecks.SameLength(x.Length, y.Length, "Precision.Narrow", "x", "y");
@@ -44,6 +48,7 @@ public static partial class Precision
 
     internal enum Op { Widen, AddWidened }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Run(KernelVariant variant, Op op, ReadOnlySpan<float> x, Span<double> y)
     {
         switch (variant)
@@ -54,6 +59,7 @@ public static partial class Precision
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RunNarrow(KernelVariant variant, ReadOnlySpan<double> x, Span<float> y)
     {
         switch (variant)

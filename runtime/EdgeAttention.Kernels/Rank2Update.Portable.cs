@@ -10,6 +10,7 @@ public static partial class Rank2Update
     /// group: acc = fma(−b_j, y, fma(a_j, x, acc)); scalar columns acc += a_j·x − b_j·y.
     /// f given: row by row; rows with f_j = 1 as above, rows with f_j ≠ 1 as (f_j·acc + a_j·x) − b_j·y.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PortableCore<TW, TD>(Span<double> acc, ReadOnlySpan<double> f, ReadOnlySpan<double> a, ReadOnlySpan<double> x, ReadOnlySpan<double> b, ReadOnlySpan<double> y)
         where TW : struct, ISimd64<TD> where TD : struct
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace EdgeAttention.Kernels;
@@ -10,6 +11,7 @@ namespace EdgeAttention.Kernels;
 public static partial class Rank2Update
 {
     /// <summary>acc_j ← f_j·acc_j + a_j·x − b_j·y for every row j, dispatched variant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Compute(Span<double> acc, ReadOnlySpan<double> f, ReadOnlySpan<double> a, ReadOnlySpan<double> x, ReadOnlySpan<double> b, ReadOnlySpan<double> y)
     {
         Check(acc.Length, f.Length, a.Length, x.Length, b.Length, y.Length);
@@ -24,6 +26,7 @@ public static partial class Rank2Update
         Run(variant, acc, f, a, x, b, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Check(int acc, int f, int a, int x, int b, int y)
     {
         KernelChecks.SameLength(a, b, "Rank2Update", "a", "b");
@@ -32,6 +35,7 @@ public static partial class Rank2Update
         KernelChecks.Elements(acc, (long)a * x, "Rank2Update", "acc", "[a.Length, x.Length]");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Run(KernelVariant variant, Span<double> acc, ReadOnlySpan<double> f, ReadOnlySpan<double> a, ReadOnlySpan<double> x, ReadOnlySpan<double> b, ReadOnlySpan<double> y)
     {
         switch (variant)

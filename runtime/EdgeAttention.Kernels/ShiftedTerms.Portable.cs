@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace EdgeAttention.Kernels;
@@ -8,6 +9,7 @@ public static partial class ShiftedTerms
     /// Count64 rows per step as lanes (<see cref="Exp64.Lanes{TW, TD}"/> for the exponentials; the leaving term's
     /// rescale only when some lane's shift moved since it was cached), the last m mod Count64 rows by the reference.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static SlideOutcome PortableCore<TW, TD>(ReadOnlySpan<double> s, Span<double> shift, Span<double> phi, Span<double> peak, Span<double> termCache,
         Span<double> shiftCache, Span<double> leaving, Span<double> factor, Span<double> arriving, double ratio) where TW : struct, ISimd64<TD> where TD : struct
     {

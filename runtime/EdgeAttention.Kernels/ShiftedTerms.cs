@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace EdgeAttention.Kernels;
@@ -27,6 +28,7 @@ public enum SlideOutcome
 public static partial class ShiftedTerms
 {
     /// <summary>Slides all m rows (dispatched variant); see the class summary. rebuildRatio: cancellation threshold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SlideOutcome Slide(ReadOnlySpan<double> s, Span<double> shift, Span<double> phi, Span<double> peak, Span<double> termCache, Span<double> shiftCache,
         Span<double> leaving, Span<double> factor, Span<double> arriving, double rebuildRatio)
     {
@@ -43,11 +45,13 @@ public static partial class ShiftedTerms
         return Run(variant, s, shift, phi, peak, termCache, shiftCache, leaving, factor, arriving, rebuildRatio);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Check(int m, params ReadOnlySpan<int> others)
     {
         foreach (int o in others) KernelChecks.SameLength(o, m, "ShiftedTerms.Slide", "a row span", "s");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static SlideOutcome Run(KernelVariant variant, ReadOnlySpan<double> s, Span<double> shift, Span<double> phi, Span<double> peak, Span<double> termCache,
         Span<double> shiftCache, Span<double> leaving, Span<double> factor, Span<double> arriving, double ratio) => variant switch
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace EdgeAttention.Kernels;
@@ -50,6 +51,7 @@ public static partial class Softmax
     /// group e = <see cref="Exp64.Lanes{TW, TD}"/>(x·scale − scale·max) (one fused multiply-add) accumulated in one
     /// vector sum; Math.Exp tail. Max and sum are short lane-group reductions (no long dependency chain). x may be y.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double PortableExpMaxShiftedCore<TW, TD>(ReadOnlySpan<double> x, double scale, Span<double> y) where TW : struct, ISimd64<TD> where TD : struct
     {
         int n = x.Length, w = TW.Count64, nv = n - n % w, j0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace EdgeAttention.Kernels;
@@ -43,6 +44,7 @@ public static partial class Softmax
     /// divides by the sum where it is cheapest (a float64 softmax row is y / Σ y). x may be y; empty x returns 0.
     /// Dispatched variant (float64 kernels follow the float32 choice).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double ExpMaxShifted(ReadOnlySpan<double> x, double scale, Span<double> y)
     {
         KernelChecks.SameLength(x.Length, y.Length, "Softmax.ExpMaxShifted", "x", "y");
@@ -57,6 +59,7 @@ public static partial class Softmax
         return RunExpMaxShifted(variant, x, scale, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double RunExpMaxShifted(KernelVariant variant, ReadOnlySpan<double> x, double scale, Span<double> y) => variant switch
     {
         KernelVariant.Vector256 => PortableExpMaxShiftedCore<W256, Vector256<double>>(x, scale, y),

@@ -10,6 +10,7 @@ public static partial class VecMat
     /// multiply-adds), y[j0 …] = (s0 + s1) + (s2 + s3), widened into yWide; the last cols mod Count columns left to
     /// right. Vector128: (<see cref="W128"/>, Vector128&lt;float&gt;, Vector128&lt;double&gt;); Vector256 likewise.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PortableCore<TW, TV, TD>(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide)
         where TW : struct, ISimd<TV>, ISimd64<TD> where TV : struct where TD : struct
     {
@@ -54,6 +55,7 @@ public static partial class VecMat
     /// Float64: per group of Count64 columns, four interleaved row accumulators as above, then
     /// y = ((s0 + s1) + (s2 + s3))·scale / divisor; the last cols mod Count64 columns left to right.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PortableCore<TW, TD>(ReadOnlySpan<double> w, ReadOnlySpan<double> x, double scale, ReadOnlySpan<double> divisor, Span<double> y)
         where TW : struct, ISimd64<TD> where TD : struct
     {

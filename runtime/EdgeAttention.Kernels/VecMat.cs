@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace EdgeAttention.Kernels;
@@ -14,6 +15,7 @@ public static partial class VecMat
     /// y[j] = Σ_i x[i]·W[i, j] (float32 sums) with the dispatched variant; yWide empty or [y.Length] also receives y
     /// widened to float64.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Compute(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide)
     {
         Check(w.Length, x.Length, y.Length, yWide.Length);
@@ -29,12 +31,14 @@ public static partial class VecMat
     }
 
     /// <summary>y[j] = Σ_i x[i]·W[i, j] in float64 with the dispatched variant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Compute(ReadOnlySpan<double> w, ReadOnlySpan<double> x, Span<double> y) => Compute(w, x, 1.0, default, y);
 
     /// <summary>
     /// y[j] = scale·(Σ_i x[i]·W[i, j]) / divisor[j] in float64 (divisor empty: no division), dispatched variant:
     /// e.g. softmax numerators times G, normalised and divided by each landmark row's φ.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Compute(ReadOnlySpan<double> w, ReadOnlySpan<double> x, double scale, ReadOnlySpan<double> divisor, Span<double> y)
     {
         Check(w.Length, x.Length, y.Length, divisor.Length);
@@ -49,12 +53,14 @@ public static partial class VecMat
         Run(variant, w, x, scale, divisor, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Check(int w, int x, int y, int extra)
     {
         KernelChecks.Elements(w, (long)x * y, "VecMat", "w", "[x.Length, y.Length]");
         if (extra != 0) KernelChecks.SameLength(extra, y, "VecMat", "the float64 copy / divisor", "y");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Run(KernelVariant variant, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide)
     {
         switch (variant)
@@ -65,6 +71,7 @@ public static partial class VecMat
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Run(KernelVariant variant, ReadOnlySpan<double> w, ReadOnlySpan<double> x, double scale, ReadOnlySpan<double> divisor, Span<double> y)
     {
         switch (variant)
