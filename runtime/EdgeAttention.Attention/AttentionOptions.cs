@@ -78,7 +78,7 @@ public sealed class AttentionOptions
     {
         if (t is null) throw new ArgumentException($"AttentionOptions.{name} is missing; Mode = Fixed needs [Heads={Heads}, Landmarks={Landmarks}, HeadDim={HeadDim}] floats.");
         if (t.Length != expected) throw new ArgumentException($"AttentionOptions.{name} has {t.Length} floats; expected Heads*Landmarks*HeadDim = {expected}.");
-        for (int i = 0; i < t.Length; i++)
-            if (!float.IsFinite(t[i])) throw new ArgumentException($"AttentionOptions.{name}[{i}] is {t[i]}; landmarks must be finite.");
+        int i = Kernels.Finite.IndexOfNonFinite(t);
+        if (i >= 0) throw new ArgumentException($"AttentionOptions.{name}[{i}] is {t[i]}; landmarks must be finite.");
     }
 }

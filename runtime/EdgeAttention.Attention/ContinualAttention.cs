@@ -16,10 +16,7 @@ public sealed class ContinualAttention
     private readonly int _d, _outLength;
 
     /// <summary>Validates the options and allocates all state.</summary>
-    public ContinualAttention(AttentionOptions o, bool retroactive) : this(o, retroactive, fusedNystrom: true) { }
-
-    /// <summary>fusedNystrom = false runs the continual Nyström engine's plain per-row reference path (tests).</summary>
-    internal ContinualAttention(AttentionOptions o, bool retroactive, bool fusedNystrom)
+    public ContinualAttention(AttentionOptions o, bool retroactive)
     {
         ArgumentNullException.ThrowIfNull(o);
         o.Validate();
@@ -29,7 +26,7 @@ public sealed class ContinualAttention
         _outLength = retroactive ? o.Window * _d : _d;
         if (!o.UsesNystrom) _engine = new ContinualSoftmaxEngine(o, retroactive);
         else if (o.Mode == LandmarkMode.Window) _engine = new RecomputeEngine(o, retroactive);
-        else _engine = new ContinualNystromEngine(o, retroactive, fusedNystrom);
+        else _engine = new ContinualNystromEngine(o, retroactive);
     }
 
     /// <summary>The options this instance was built for.</summary>

@@ -1,4 +1,5 @@
-using System.Numerics;
+using EdgeAttention.Kernels;
+
 namespace EdgeAttention.Attention;
 
 /// <summary>
@@ -69,65 +70,20 @@ internal static class ShiftedSums
         return !(phi >= RebuildRatio * peak);
     }
 
-    /// <summary>
-    /// Float64 value rows (vectorised): as the ePre overload above with vOld, vNew [d_h] in float64.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static bool Slide(ref double shift, ref double phi, ref double peak, Span<double> acc,
-        double eOld, ReadOnlySpan<double> vOld, float sNew, double ePre, ReadOnlySpan<double> vNew, out double eNew)
-    {
-        double c = shift;
-        if (sNew > c)
-        {
-            double f = Math.Exp(c - sNew);
-            phi *= f; peak *= f; eOld *= f;
-            DoubleMath.ScaleAddSub(acc, f, 1.0, vNew, eOld, vOld);
-            shift = sNew;
-            phi += 1.0;
-            eNew = 1.0;
-        }
-        else
-        {
-            DoubleMath.AddSub(acc, ePre, vNew, eOld, vOld);
-            phi += ePre;
-            eNew = ePre;
-        }
-        if (phi > peak) peak = phi;
-        phi -= eOld;
-        return !(phi >= RebuildRatio * peak);
-    }
-
-    /// <summary>Exact rebuild with float64 values [n × d_h]; terms [n] receives exp(s_j − shift).</summary>
+    /// <summary>Exact rebuild with float64 values [n × d_h]; terms [n] receives exp(s_j − shift). Multiply-adds: n·d_h.</summary>
     public static void Build(ReadOnlySpan<float> scores, ReadOnlySpan<double> values, out double shift, out double phi, out double peak, Span<double> acc,
         Span<double> terms)
     {
         int dh = acc.Length, n = scores.Length;
+        if (values.Length < n * dh || terms.Length < n) throw new ArgumentException("ShiftedSums.Build: values shorter than n·d_h or terms shorter than n.");
         float max = float.NegativeInfinity;
         for (int i = 0; i < n; i++) if (scores[i] > max) max = scores[i];
-        acc.Clear();
-        // terms[j] = exp(s_j − max) (arguments ≤ 0): vector exp over the column, scalar tail.
-        for (int j = 0; j < n; j++) terms[j] = (double)scores[j] - max;
-        int w = System.Numerics.Vector<double>.Count, jv = System.Numerics.Vector.IsHardwareAccelerated ? n - n % w : 0;
-        for (int j = 0; j < jv; j += w)
-            LaneExp.NonPositive(System.Numerics.Vector.LoadUnsafe(ref terms[0], (nuint)j)).StoreUnsafe(ref terms[0], (nuint)j);
-        for (int j = jv; j < n; j++) terms[j] = Math.Exp(terms[j]);
+        Span<double> e = terms.Slice(0, n);
+        for (int j = 0; j < n; j++) e[j] = (double)scores[j] - max;
+        Exp64.NonPositive(e, e);                                      // exp(s_j − max), arguments ≤ 0
         double sum = 0;
-        if (values.Length < n * dh) throw new ArgumentException("ShiftedSums.Build: values shorter than n·d_h.");
-        ref double vr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
-        ref double ar = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(acc);
-        int cv = Vector.IsHardwareAccelerated ? dh - dh % w : 0;
-        for (int j = 0; j < n; j++)
-        {
-            double e = terms[j];
-            sum += e;
-            // acc += e·v_j (the loop of DoubleMath.Axpy on refs).
-            ref double v = ref System.Runtime.CompilerServices.Unsafe.Add(ref vr, j * dh);
-            var ve = new Vector<double>(e);
-            int c = 0;
-            for (; c < cv; c += w)
-                (Vector.LoadUnsafe(ref ar, (nuint)c) + ve * Vector.LoadUnsafe(ref v, (nuint)c)).StoreUnsafe(ref ar, (nuint)c);
-            for (; c < dh; c++) System.Runtime.CompilerServices.Unsafe.Add(ref ar, c) += e * System.Runtime.CompilerServices.Unsafe.Add(ref v, c);
-        }
+        for (int j = 0; j < n; j++) sum += e[j];
+        VecMat.Compute(values.Slice(0, n * dh), e, acc);              // acc = Σ_j e_j v_j
         shift = max; phi = sum; peak = sum;
     }
 

@@ -22,7 +22,7 @@ public sealed class WindowAttention
     // B [m × n], BV [m × d_h] (float, then float64 copy), F scores [n × m], one F row [m]; float64 softmax row,
     // P row = F·G [m] and output accumulator [d_h]. Everything right of pinv(A) is float64 (G can be large).
     private readonly float[] _lq, _lk, _lqs, _sa, _b, _bv, _f, _fRow;
-    private readonly double[] _g, _bvd, _pRow, _acc;
+    private readonly double[] _g, _bvd, _pRow, _p64, _acc;
     private readonly LandmarkInverse? _inverse;
 
     /// <summary>Allocates all scratch for one window of <paramref name="o"/>.</summary>
@@ -42,13 +42,13 @@ public sealed class WindowAttention
             _lq = new float[_h * m * _dh]; _lk = new float[_h * m * _dh]; _lqs = new float[m * _dh];
             _sa = new float[m * m]; _g = new double[m * m]; _b = new float[m * _n]; _bv = new float[m * _dh];
             _f = new float[_n * m]; _fRow = new float[m];
-            _bvd = new double[m * _dh]; _pRow = new double[m]; _acc = new double[_dh];
+            _bvd = new double[m * _dh]; _pRow = new double[m]; _p64 = new double[m]; _acc = new double[_dh];
             _inverse = new LandmarkInverse(m);
         }
         else
         {
             _lq = _lk = _lqs = _sa = _b = _bv = _f = _fRow = [];
-            _g = _bvd = _pRow = _acc = [];
+            _g = _bvd = _pRow = _p64 = _acc = [];
         }
     }
 
@@ -189,7 +189,7 @@ public sealed class WindowAttention
                 Span<float> qs = _qh.AsSpan(0, dh);
                 Gather(q, h, n - 1, 1, _scale, qs);
                 MatVec.Compute(lk, qs, default, _fRow);                          // F scores row [m]
-                LandmarkInverse.SoftmaxTimesG(_fRow, 1f, _fRow, _g, _pRow);          // P row = softmax(F row) · G
+                LandmarkInverse.SoftmaxTimesG(_fRow, 1f, _fRow, _p64, _g, _pRow);         // P row = softmax(F row) · G
                 LandmarkInverse.Combine(_pRow, _bvd, _acc, output.Slice(h * dh, dh)); // out = P row · BV
             }
             else
@@ -198,7 +198,7 @@ public sealed class WindowAttention
                 MatMul.ComputeTransposedB(_qh, lk, _f, n, dh, m);                // F scores [n × m]
                 for (int i = 0; i < n; i++)
                 {
-                    LandmarkInverse.SoftmaxTimesG(_f.AsSpan(i * m, m), 1f, _fRow, _g, _pRow);
+                    LandmarkInverse.SoftmaxTimesG(_f.AsSpan(i * m, m), 1f, _fRow, _p64, _g, _pRow);
                     LandmarkInverse.Combine(_pRow, _bvd, _acc, _oh.AsSpan(i * dh, dh));
                 }
                 Scatter(_oh, h, n, output);

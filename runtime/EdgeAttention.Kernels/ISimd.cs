@@ -69,3 +69,59 @@ internal interface ISimd<TV> where TV : struct
     /// <summary>[Σ int32 lanes of a0, … a3] (exact), reduced jointly (<see cref="HorizontalSums.Sum4(Vector128{int}, Vector128{int}, Vector128{int}, Vector128{int})"/>).</summary>
     static abstract Vector128<int> SumI32x4(TV a0, TV a1, TV a2, TV a3);
 }
+
+/// <summary>
+/// The float64 half of the width abstraction, implemented by the same <see cref="W128"/> / <see cref="W256"/> structs
+/// over Vector128&lt;double&gt; / Vector256&lt;double&gt; (2 or 4 lanes): the float64 kernels of the continual running
+/// sums (<c>Exp64</c>, <c>VecMat</c>, <c>Rank2Update</c>, <c>ShiftedTerms</c>, <c>Precision</c>, <c>Softmax.ExpMaxShifted</c>)
+/// are written once as generic methods <c>where TW : struct, ISimd64&lt;TD&gt;</c>. Masks are TD vectors (all bits
+/// set per true lane), as the Vector128/256 comparison APIs return them.
+/// </summary>
+internal interface ISimd64<TD> where TD : struct
+{
+    /// <summary>Double lanes per vector (2 or 4; half the float lanes of the same width).</summary>
+    static abstract int Count64 { get; }
+    static abstract KernelVariant Variant { get; }
+    static abstract TD Zero64 { get; }
+    static abstract TD One64 { get; }
+    static abstract TD Create(double value);
+    /// <summary>Count64 doubles from r[i] (unaligned).</summary>
+    static abstract TD Load(ref double r, nuint i);
+    static abstract void Store(TD v, ref double r, nuint i);
+    /// <summary>2·Count64 floats from r[i], widened (exactly) into the lower and upper double vectors.</summary>
+    static abstract void WidenLoad(ref float r, nuint i, out TD lo, out TD hi);
+    /// <summary>Stores lo then hi, each lane rounded to float, as 2·Count64 floats at r[i].</summary>
+    static abstract void NarrowStore(TD lo, TD hi, ref float r, nuint i);
+
+    static abstract TD Add(TD a, TD b);
+    static abstract TD Subtract(TD a, TD b);
+    static abstract TD Multiply(TD a, TD b);
+    static abstract TD Divide(TD a, TD b);
+    static abstract TD Negate(TD a);
+    /// <summary>a·b + c, fused where the hardware has FMA.</summary>
+    static abstract TD MultiplyAddEstimate(TD a, TD b, TD c);
+    static abstract TD Max(TD a, TD b);
+    static abstract TD Abs(TD a);
+    /// <summary>Σ lanes (Vector.Sum order).</summary>
+    static abstract double Sum(TD a);
+    /// <summary>max over lanes, lane 0 first (Math.Max per lane: NaN propagates).</summary>
+    static abstract double MaxAcross(TD a);
+
+    /// <summary>Per lane mask a &gt; b.</summary>
+    static abstract TD GreaterThan(TD a, TD b);
+    /// <summary>Per lane mask a &lt; b.</summary>
+    static abstract TD LessThan(TD a, TD b);
+    /// <summary>Per lane mask a == b (false for NaN).</summary>
+    static abstract TD Equals(TD a, TD b);
+    /// <summary>Per lane: mask ? ifTrue : ifFalse.</summary>
+    static abstract TD ConditionalSelect(TD mask, TD ifTrue, TD ifFalse);
+    static abstract bool EqualsAll(TD a, TD b);
+    static abstract bool GreaterThanOrEqualAll(TD a, TD b);
+    /// <summary>True when some lane of the mask is set.</summary>
+    static abstract bool AnyTrue(TD mask);
+    /// <summary>
+    /// 2^k per lane for t = x·log₂e + 1.5·2^52 (k sits in the low mantissa bits of t): the bits (t ≪ 52) + (1023 ≪ 52)
+    /// read as a double (k mod 2^12 plus the exponent bias; the caller keeps k in the normal range).
+    /// </summary>
+    static abstract TD Pow2FromRounded(TD t);
+}

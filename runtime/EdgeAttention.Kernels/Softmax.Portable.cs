@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace EdgeAttention.Kernels;
@@ -42,6 +43,39 @@ public static partial class Softmax
         }
         float sum = TW.Sum(acc);
         for (; i < n; i++) { float e = MathF.Exp(x[i] - shift); y[i] = e; sum += e; }
+        return sum;
+    }
+
+    /// <summary>
+    /// Float64 softmax numerators y[j] = exp(scale·x[j] − scale·max x), returns Σ y: lane-group max, then per lane
+    /// group e = <see cref="Exp64.Lanes{TW, TD}"/>(x·scale − scale·max) (one fused multiply-add) accumulated in one
+    /// vector sum; Math.Exp tail. Max and sum are short lane-group reductions (no long dependency chain). x may be y.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double PortableExpMaxShiftedCore<TW, TD>(ReadOnlySpan<double> x, double scale, Span<double> y) where TW : struct, ISimd64<TD> where TD : struct
+    {
+        int n = x.Length, w = TW.Count64, nv = n - n % w, j0;
+        if (n == 0) return 0;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double yr = ref MemoryMarshal.GetReference(y);
+        double max = double.NegativeInfinity;
+        if (nv > 0)
+        {
+            TD vm = TW.Load(ref xr, 0);
+            for (j0 = w; j0 < nv; j0 += w) vm = TW.Max(vm, TW.Load(ref xr, (nuint)j0));
+            max = Math.Max(max, TW.MaxAcross(vm));
+        }
+        for (int j = nv; j < n; j++) max = Math.Max(max, x[j]);
+        max *= scale;
+        TD vscale = TW.Create(scale), vnegMax = TW.Create(-max), vsum = TW.Zero64;
+        for (j0 = 0; j0 < nv; j0 += w)
+        {
+            TD e = Exp64.Lanes<TW, TD>(TW.MultiplyAddEstimate(TW.Load(ref xr, (nuint)j0), vscale, vnegMax));
+            vsum = TW.Add(vsum, e);
+            TW.Store(e, ref yr, (nuint)j0);
+        }
+        double sum = TW.Sum(vsum);
+        for (int j = nv; j < n; j++) sum += y[j] = Math.Exp(x[j] * scale - max);
         return sum;
     }
 }

@@ -20,4 +20,16 @@ public static partial class Softmax
         for (int i = 0; i < x.Length; i++) { float e = MathF.Exp(x[i] - shift); y[i] = e; sum += e; }
         return sum;
     }
+
+    /// <summary>Reference: c = scale·max x; y[j] = exp(scale·x[j] − c); returns Σ y (left to right).</summary>
+    internal static double ScalarExpMaxShiftedCore(ReadOnlySpan<double> x, double scale, Span<double> y)
+    {
+        if (x.Length == 0) return 0;
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i]);
+        max *= scale;
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++) sum += y[i] = Math.Exp(x[i] * scale - max);
+        return sum;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace EdgeAttention.Kernels;
@@ -37,6 +38,34 @@ public static partial class Softmax
         KernelChecks.SameLength(x.Length, y.Length, "Softmax.ShiftedExp", "x", "y");
         return RunShifted(variant, x, shift, y);
     }
+
+    /// <summary>
+    /// Float64 softmax numerators: y[j] = exp(scale·x[j] − scale·max x) (arguments ≤ 0), returns Σ y; the caller
+    /// divides by the sum where it is cheapest (a float64 softmax row is y / Σ y). x may be y; empty x returns 0.
+    /// Dispatched variant (float64 kernels follow the float32 choice).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double ExpMaxShifted(ReadOnlySpan<double> x, double scale, Span<double> y)
+    {
+        KernelChecks.SameLength(x.Length, y.Length, "Softmax.ExpMaxShifted", "x", "y");
+        return RunExpMaxShifted(KernelDispatch.Float32, x, scale, y);
+    }
+
+    /// <summary>Softmax.ExpMaxShifted with an explicit variant.</summary>
+    public static double ExpMaxShifted(KernelVariant variant, ReadOnlySpan<double> x, double scale, Span<double> y)
+    {
+        KernelDispatch.RequireFloat32(variant, "Softmax.ExpMaxShifted");
+        KernelChecks.SameLength(x.Length, y.Length, "Softmax.ExpMaxShifted", "x", "y");
+        return RunExpMaxShifted(variant, x, scale, y);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double RunExpMaxShifted(KernelVariant variant, ReadOnlySpan<double> x, double scale, Span<double> y) => variant switch
+    {
+        KernelVariant.Vector256 => PortableExpMaxShiftedCore<W256, Vector256<double>>(x, scale, y),
+        KernelVariant.Vector128 => PortableExpMaxShiftedCore<W128, Vector128<double>>(x, scale, y),
+        _ => ScalarExpMaxShiftedCore(x, scale, y),
+    };
 
     private static void Run(KernelVariant variant, ReadOnlySpan<float> x, Span<float> y)
     {

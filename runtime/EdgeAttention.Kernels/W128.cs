@@ -7,7 +7,7 @@ namespace EdgeAttention.Kernels;
 /// <see cref="ISimd{TV}"/> over Vector128&lt;float&gt; (4 float lanes): the width used by the Vector128 variants.
 /// Stateless; every member is one or a few Vector128 calls, aggressively inlined.
 /// </summary>
-internal readonly struct W128 : ISimd<Vector128<float>>
+internal readonly struct W128 : ISimd<Vector128<float>>, ISimd64<Vector128<double>>
 {
     public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 4; }
     public static KernelVariant Variant { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => KernelVariant.Vector128; }
@@ -92,4 +92,62 @@ internal readonly struct W128 : ISimd<Vector128<float>>
         Vector128<short> pl = wl * xl, ph = wh * xh;
         return (Vector128.WidenLower(pl) + Vector128.WidenUpper(pl)) + (Vector128.WidenLower(ph) + Vector128.WidenUpper(ph));
     }
+
+    // ISimd64: float64 lanes.
+    public static int Count64 { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 2; }
+    public static Vector128<double> Zero64 { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector128<double>.Zero; }
+    public static Vector128<double> One64 { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector128<double>.One; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Create(double value) => Vector128.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Load(ref double r, nuint i) => Vector128.LoadUnsafe(ref r, i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<double> v, ref double r, nuint i) => v.StoreUnsafe(ref r, i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WidenLoad(ref float r, nuint i, out Vector128<double> lo, out Vector128<double> hi) =>
+        (lo, hi) = Vector128.Widen(Vector128.LoadUnsafe(ref r, i));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowStore(Vector128<double> lo, Vector128<double> hi, ref float r, nuint i) =>
+        Vector128.Narrow(lo, hi).StoreUnsafe(ref r, i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Add(Vector128<double> a, Vector128<double> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Subtract(Vector128<double> a, Vector128<double> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Multiply(Vector128<double> a, Vector128<double> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Divide(Vector128<double> a, Vector128<double> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Negate(Vector128<double> a) => -a;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> MultiplyAddEstimate(Vector128<double> a, Vector128<double> b, Vector128<double> c) => Vector128.MultiplyAddEstimate(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Max(Vector128<double> a, Vector128<double> b) => Vector128.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Abs(Vector128<double> a) => Vector128.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector128<double> a) => Vector128.Sum(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MaxAcross(Vector128<double> a)
+    {
+        double m = a.GetElement(0);
+        for (int l = 1; l < 2; l++) m = Math.Max(m, a.GetElement(l));
+        return m;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> GreaterThan(Vector128<double> a, Vector128<double> b) => Vector128.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> LessThan(Vector128<double> a, Vector128<double> b) => Vector128.LessThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Equals(Vector128<double> a, Vector128<double> b) => Vector128.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> ConditionalSelect(Vector128<double> mask, Vector128<double> ifTrue, Vector128<double> ifFalse) => Vector128.ConditionalSelect(mask, ifTrue, ifFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool EqualsAll(Vector128<double> a, Vector128<double> b) => Vector128.EqualsAll(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool GreaterThanOrEqualAll(Vector128<double> a, Vector128<double> b) => Vector128.GreaterThanOrEqualAll(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyTrue(Vector128<double> mask) => mask.AsUInt64() != Vector128<ulong>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Pow2FromRounded(Vector128<double> t) => ((t.AsUInt64() << 52) + Vector128.Create(1023UL << 52)).AsDouble();
 }

@@ -7,7 +7,7 @@ namespace EdgeAttention.Kernels;
 /// <see cref="ISimd{TV}"/> over Vector256&lt;float&gt; (8 float lanes): the width used by the Vector256 variants.
 /// Stateless; every member is one or a few Vector256 calls, aggressively inlined.
 /// </summary>
-internal readonly struct W256 : ISimd<Vector256<float>>
+internal readonly struct W256 : ISimd<Vector256<float>>, ISimd64<Vector256<double>>
 {
     public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 8; }
     public static KernelVariant Variant { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => KernelVariant.Vector256; }
@@ -96,4 +96,62 @@ internal readonly struct W256 : ISimd<Vector256<float>>
     /// <summary>The int32 lanes of a folded to four: lower half + upper half (exact).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Halves(Vector256<float> a) => a.GetLower().AsInt32() + a.GetUpper().AsInt32();
+
+    // ISimd64: float64 lanes.
+    public static int Count64 { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 4; }
+    public static Vector256<double> Zero64 { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector256<double>.Zero; }
+    public static Vector256<double> One64 { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector256<double>.One; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Create(double value) => Vector256.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Load(ref double r, nuint i) => Vector256.LoadUnsafe(ref r, i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<double> v, ref double r, nuint i) => v.StoreUnsafe(ref r, i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WidenLoad(ref float r, nuint i, out Vector256<double> lo, out Vector256<double> hi) =>
+        (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref r, i));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowStore(Vector256<double> lo, Vector256<double> hi, ref float r, nuint i) =>
+        Vector256.Narrow(lo, hi).StoreUnsafe(ref r, i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Subtract(Vector256<double> a, Vector256<double> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Multiply(Vector256<double> a, Vector256<double> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Divide(Vector256<double> a, Vector256<double> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Negate(Vector256<double> a) => -a;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> MultiplyAddEstimate(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.MultiplyAddEstimate(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Max(Vector256<double> a, Vector256<double> b) => Vector256.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Abs(Vector256<double> a) => Vector256.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector256<double> a) => Vector256.Sum(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MaxAcross(Vector256<double> a)
+    {
+        double m = a.GetElement(0);
+        for (int l = 1; l < 4; l++) m = Math.Max(m, a.GetElement(l));
+        return m;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> GreaterThan(Vector256<double> a, Vector256<double> b) => Vector256.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> LessThan(Vector256<double> a, Vector256<double> b) => Vector256.LessThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Equals(Vector256<double> a, Vector256<double> b) => Vector256.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> ConditionalSelect(Vector256<double> mask, Vector256<double> ifTrue, Vector256<double> ifFalse) => Vector256.ConditionalSelect(mask, ifTrue, ifFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool EqualsAll(Vector256<double> a, Vector256<double> b) => Vector256.EqualsAll(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool GreaterThanOrEqualAll(Vector256<double> a, Vector256<double> b) => Vector256.GreaterThanOrEqualAll(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyTrue(Vector256<double> mask) => mask.AsUInt64() != Vector256<ulong>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Pow2FromRounded(Vector256<double> t) => ((t.AsUInt64() << 52) + Vector256.Create(1023UL << 52)).AsDouble();
 }

@@ -182,10 +182,5 @@ public sealed partial class Session : IDisposable
 
     private Span<sbyte> Int8Scratch => MemoryMarshal.Cast<float, sbyte>(Span(_plan.Int8));
 
-    private static bool AllFinite(ReadOnlySpan<float> x)
-    {
-        for (int i = 0; i < x.Length; i++)
-            if (!float.IsFinite(x[i])) return false;
-        return true;
-    }
+    private static bool AllFinite(ReadOnlySpan<float> x) => Kernels.Finite.All(x);
 }

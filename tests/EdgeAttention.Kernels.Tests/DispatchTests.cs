@@ -48,6 +48,19 @@ public class DispatchTests
     }
 
     [Fact]
+    public void ThisProcessRunsTheVariantEdgeattnKernelsForces()
+    {
+        // CI re-runs the kernel, attention and model tests under each available EDGEATTN_KERNELS value: check it took.
+        string? forced = Environment.GetEnvironmentVariable(KernelDispatch.EnvironmentVariable);
+        var (f, q, notice) = KernelDispatch.Choose(forced, [.. KernelDispatch.AvailableFloat32], [.. KernelDispatch.AvailableInt8]);
+        Assert.Equal(f, KernelDispatch.Float32);
+        Assert.Equal(q, KernelDispatch.Int8);
+        Assert.Equal(notice, KernelDispatch.Notice);
+        if (forced is not null && KernelDispatch.TryParse(forced.Trim(), out KernelVariant v) && KernelDispatch.IsAvailableInt8(v))
+            Assert.Equal(v, KernelDispatch.Int8);
+    }
+
+    [Fact]
     public void ArmValuesForceTheNeonPartner()
     {
         Assert.Equal(KernelVariant.Vector128, KernelDispatch.Choose("dp", A72Float, A76Int8).Float32);

@@ -54,9 +54,9 @@ public static class RunCommand
             ModelConfig c = file.Config;
             if (cols != c.InputFeatures)
                 return Fail(stderr, $"{input} has {cols} features per frame but the model expects {c.InputFeatures}; give frames of shape [T, {c.InputFeatures}]");
-            for (long i = 0; i < frames.LongLength; i++)
-                if (!float.IsFinite(frames[i]))
-                    return Fail(stderr, $"{input} row {i / cols} column {i % cols} is {frames[i]}; replace NaN/Inf frames before running");
+            int bad = EdgeAttention.Kernels.Finite.IndexOfNonFinite(frames);
+            if (bad >= 0)
+                return Fail(stderr, $"{input} row {bad / cols} column {bad % cols} is {frames[bad]}; replace NaN/Inf frames before running");
 
             using var session = new Session(file, execution);
             int n = c.Window, classes = c.Classes.Count;

@@ -127,7 +127,7 @@ internal sealed class StreamLoop
     /// <summary>For tests: puts a frame into the loop's buffer, as a ring read would.</summary>
     internal void LoadFrame(ReadOnlySpan<float> frame) => frame.CopyTo(_frame);
 
-    /// <summary>p = softmax(logits) (max-shifted); returns argmax.</summary>
+    /// <summary>p = softmax(logits) (the kernels' max-shifted softmax); returns argmax.</summary>
     internal static int Softmax(ReadOnlySpan<float> logits, Span<float> p)
     {
         int top = 0;
@@ -139,20 +139,7 @@ internal sealed class StreamLoop
             }
         }
 
-        float max = logits[top];
-        double sum = 0;
-        for (int i = 0; i < logits.Length; i++)
-        {
-            double e = Math.Exp(logits[i] - max);
-            p[i] = (float)e;
-            sum += e;
-        }
-
-        for (int i = 0; i < logits.Length; i++)
-        {
-            p[i] = (float)(p[i] / sum);
-        }
-
+        EdgeAttention.Kernels.Softmax.Compute(logits, p.Slice(0, logits.Length));
         return top;
     }
 }

@@ -167,18 +167,7 @@ internal sealed class FrameRing
         }
     }
 
-    internal static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values)
-        {
-            if (!float.IsFinite(v))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    internal static bool AllFinite(ReadOnlySpan<float> values) => EdgeAttention.Kernels.Finite.All(values);
 }
 
 internal enum RingRead

@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace EdgeAttention.Kernels;
+
+/// <summary>
+/// y = xᵀW, W row-major [x.Length, y.Length], for matrices with few columns (the m landmarks, an m×m inverse, an
+/// m×d_h block of running sums): column groups outer, rows inner with four interleaved accumulators (row i mod 4),
+/// so no output column waits on a chain of every row's multiply-add (<see cref="MatVecTransposed"/> adds whole rows
+/// into y and suits many columns). Float32 scores and float64 weights/means. x and y must not overlap.
+/// </summary>
+public static partial class VecMat
+{
+    /// <summary>
+    /// y[j] = Σ_i x[i]·W[i, j] (float32 sums) with the dispatched variant; yWide empty or [y.Length] also receives y
+    /// widened to float64.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Compute(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide)
+    {
+        Check(w.Length, x.Length, y.Length, yWide.Length);
+        Run(KernelDispatch.Float32, w, x, y, yWide);
+    }
+
+    /// <summary>Float32 VecMat with an explicit variant.</summary>
+    public static void Compute(KernelVariant variant, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide)
+    {
+        KernelDispatch.RequireFloat32(variant, "VecMat");
+        Check(w.Length, x.Length, y.Length, yWide.Length);
+        Run(variant, w, x, y, yWide);
+    }
+
+    /// <summary>y[j] = Σ_i x[i]·W[i, j] in float64 with the dispatched variant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Compute(ReadOnlySpan<double> w, ReadOnlySpan<double> x, Span<double> y) => Compute(w, x, 1.0, default, y);
+
+    /// <summary>
+    /// y[j] = scale·(Σ_i x[i]·W[i, j]) / divisor[j] in float64 (divisor empty: no division), dispatched variant:
+    /// e.g. softmax numerators times G, normalised and divided by each landmark row's φ.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Compute(ReadOnlySpan<double> w, ReadOnlySpan<double> x, double scale, ReadOnlySpan<double> divisor, Span<double> y)
+    {
+        Check(w.Length, x.Length, y.Length, divisor.Length);
+        Run(KernelDispatch.Float32, w, x, scale, divisor, y);
+    }
+
+    /// <summary>Float64 VecMat with an explicit variant.</summary>
+    public static void Compute(KernelVariant variant, ReadOnlySpan<double> w, ReadOnlySpan<double> x, double scale, ReadOnlySpan<double> divisor, Span<double> y)
+    {
+        KernelDispatch.RequireFloat32(variant, "VecMat");
+        Check(w.Length, x.Length, y.Length, divisor.Length);
+        Run(variant, w, x, scale, divisor, y);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Check(int w, int x, int y, int extra)
+    {
+        KernelChecks.Elements(w, (long)x * y, "VecMat", "w", "[x.Length, y.Length]");
+        if (extra != 0) KernelChecks.SameLength(extra, y, "VecMat", "the float64 copy / divisor", "y");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Run(KernelVariant variant, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide)
+    {
+        switch (variant)
+        {
+            case KernelVariant.Vector256: PortableCore<W256, Vector256<float>, Vector256<double>>(w, x, y, yWide); break;
+            case KernelVariant.Vector128: PortableCore<W128, Vector128<float>, Vector128<double>>(w, x, y, yWide); break;
+            default: ScalarCore(w, x, y, yWide); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Run(KernelVariant variant, ReadOnlySpan<double> w, ReadOnlySpan<double> x, double scale, ReadOnlySpan<double> divisor, Span<double> y)
+    {
+        switch (variant)
+        {
+            case KernelVariant.Vector256: PortableCore<W256, Vector256<double>>(w, x, scale, divisor, y); break;
+            case KernelVariant.Vector128: PortableCore<W128, Vector128<double>>(w, x, scale, divisor, y); break;
+            default: ScalarCore(w, x, scale, divisor, y); break;
+        }
+    }
+}
