@@ -1,5 +1,8 @@
 using System.Globalization;
+using EdgeAttention.Cli;
 using EdgeAttention.Host.Cli;
+using EdgeAttention.Host.Models;
+using EdgeAttention.Host.Platform;
 using EdgeAttention.Kernels;
 using EdgeAttention.Model;
 
@@ -8,17 +11,17 @@ namespace EdgeAttention.Host.Commands;
 /// <summary><c>edge-attention info [--model m.eam]</c>: version, CPU features, kernel variants, model summary.</summary>
 internal static class InfoCommand
 {
-    public const string Usage = "usage: edge-attention info [--model m.eam]";
+    public static readonly Command Definition = new(
+        "info",
+        "version, CPU features, kernel variants and (with --model) a model summary",
+        [
+            Option.Value("--model", "m.eam", "the model to describe", defaultText: "none"),
+        ],
+        Execute);
 
-    public static int Execute(string[] args, TextWriter stdout)
+    private static int Execute(CommandLine a)
     {
-        if (ArgReader.WantsHelp(args))
-        {
-            stdout.WriteLine(Usage);
-            return 0;
-        }
-
-        var a = new ArgReader("info", args, ["--model"], []);
+        TextWriter stdout = a.Out;
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine(string.Create(inv, $"edge-attention {Program.Version} ({CpuFeatures.Architecture}, .NET {Environment.Version})"));
         stdout.WriteLine(string.Create(inv, $"cpu: {CpuFeatures.Describe()}"));
