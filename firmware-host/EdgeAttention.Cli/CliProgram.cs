@@ -83,7 +83,7 @@ public sealed class CliProgram
                     return ExitCodes.Ok;
             }
 
-            if (Default is not null && (args[0].StartsWith('-') || Array.Exists(args, a => a.StartsWith("--", StringComparison.Ordinal))))
+            if (Default is not null)
             {
                 command = Default;
                 isDefault = true;
@@ -104,7 +104,7 @@ public sealed class CliProgram
 
         try
         {
-            var line = CommandLine.Parse(Name, command, rest, stdout, stderr);
+            var line = CommandLine.Parse(Name, command, rest, stdout, stderr, isDefault);
             return command.Run(line);
         }
         catch (CliException e)
@@ -114,25 +114,44 @@ public sealed class CliProgram
         }
     }
 
-    /// <summary>The program's help: every command's usage line and summary.</summary>
+    /// <summary>The program's help: every command's usage line, then what each does.</summary>
     public void WriteHelp(TextWriter w)
     {
         ArgumentNullException.ThrowIfNull(w);
         w.WriteLine($"{VersionLine} — {Description}");
-        w.WriteLine("usage:");
+        var all = new List<(Command Command, bool IsDefault)>();
         if (Default is not null)
         {
-            w.WriteLine("  " + Default.Synopsis(Name, isDefault: true));
-            w.WriteLine("      " + Default.Summary);
+            all.Add((Default, true));
         }
 
         foreach (var c in _commands)
         {
-            w.WriteLine("  " + c.Synopsis(Name));
-            w.WriteLine("      " + c.Summary);
+            all.Add((c, false));
         }
 
-        w.WriteLine($"  {Name} --help | --version");
+        string prefix = "usage: ";
+        foreach (var (c, isDefault) in all)
+        {
+            w.WriteLine(prefix + c.Synopsis(Name, isDefault));
+            prefix = "       ";
+        }
+
+        w.WriteLine($"{prefix}{Name} --help | --version");
+        w.WriteLine();
+        w.WriteLine("commands:");
+        int width = 0;
+        foreach (var (c, _) in all)
+        {
+            width = Math.Max(width, c.Name.Length);
+        }
+
+        foreach (var (c, isDefault) in all)
+        {
+            w.WriteLine($"  {c.Name.PadRight(width)}  {c.Summary}{(isDefault ? " (the default: runs when no command name is given)" : string.Empty)}");
+        }
+
+        w.WriteLine();
         w.WriteLine($"'{Name} <command> --help' explains every option of a command and its default.");
         if (Notes is not null)
         {

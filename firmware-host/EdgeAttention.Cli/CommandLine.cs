@@ -12,10 +12,11 @@ public sealed class CommandLine
 {
     private readonly Dictionary<string, string?> _given = new(StringComparer.Ordinal);
 
-    private CommandLine(string program, Command command, TextWriter output, TextWriter error)
+    private CommandLine(string program, Command command, bool isDefault, TextWriter output, TextWriter error)
     {
         Program = program;
         Command = command;
+        IsDefault = isDefault;
         Out = output;
         Error = error;
     }
@@ -23,6 +24,9 @@ public sealed class CommandLine
     public string Program { get; }
 
     public Command Command { get; }
+
+    /// <summary>True when the command runs without its name (the program's default command).</summary>
+    public bool IsDefault { get; }
 
     /// <summary>Where the command writes its results (stdout).</summary>
     public TextWriter Out { get; }
@@ -34,7 +38,9 @@ public sealed class CommandLine
     public string? Operand { get; private set; }
 
     /// <summary>"see 'edge-attention stream --help'".</summary>
-    public string SeeHelp => $"see '{Program} {Command.Name} --help'";
+    public string SeeHelp => IsDefault ? $"see '{Program} --help'" : $"see '{Program} {Command.Name} --help'";
+
+    private string ForCommand => IsDefault ? string.Empty : $" for '{Command.Name}'";
 
     /// <summary>True when <c>--help</c> or <c>-h</c> is among the arguments.</summary>
     public static bool WantsHelp(IReadOnlyList<string> args)
@@ -52,11 +58,12 @@ public sealed class CommandLine
     }
 
     /// <summary>Reads <paramref name="args"/> (the arguments after the command name) for <paramref name="command"/>.</summary>
-    public static CommandLine Parse(string program, Command command, IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    /// <param name="isDefault">the command runs without its name (the program's default command)</param>
+    public static CommandLine Parse(string program, Command command, IReadOnlyList<string> args, TextWriter output, TextWriter error, bool isDefault = false)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(args);
-        var line = new CommandLine(program, command, output, error);
+        var line = new CommandLine(program, command, isDefault, output, error);
         int operands = 0;
         for (int i = 0; i < args.Count; i++)
         {
@@ -66,7 +73,7 @@ public sealed class CommandLine
                 operands++;
                 if (command.Operand is null)
                 {
-                    throw line.Usage($"unknown argument '{Clip(arg)}' for '{command.Name}'");
+                    throw line.Usage($"unknown argument '{Clip(arg)}'{line.ForCommand}");
                 }
 
                 line.Operand ??= arg;
@@ -75,7 +82,7 @@ public sealed class CommandLine
 
             int eq = arg.IndexOf('=', StringComparison.Ordinal);
             string name = eq > 0 ? arg[..eq] : arg;
-            Option option = command.Find(name) ?? throw line.Usage($"unknown argument '{Clip(name)}' for '{command.Name}'");
+            Option option = command.Find(name) ?? throw line.Usage($"unknown argument '{Clip(name)}'{line.ForCommand}");
             string? value = null;
             if (option.IsFlag)
             {
