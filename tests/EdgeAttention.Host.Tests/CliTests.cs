@@ -274,6 +274,15 @@ public class CliTests
         var i = Run("info", "--model", m.Path);
         Assert.Equal(0, i.Code);
         Assert.Contains("classes (3): silence, yes, no", i.Out);
+        var ij = Run("info", "--model", m.Path, "--json");
+        Assert.True(ij.Code == 0, ij.Err);
+        using (var info = JsonDocument.Parse(ij.Out))
+        {
+            Assert.Equal(3, info.RootElement.GetProperty("model").GetProperty("classes").GetArrayLength());
+            Assert.Equal(Program.Version, info.RootElement.GetProperty("version").GetString());
+            Assert.False(string.IsNullOrEmpty(info.RootElement.GetProperty("int8_variant").GetString()));
+        }
+
         var b = Run("bench", "--model", m.Path, "--steps", "50", "--json");
         Assert.True(b.Code == 0, b.Err);
         using var doc = JsonDocument.Parse(b.Out);
