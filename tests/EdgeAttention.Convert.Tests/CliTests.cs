@@ -107,6 +107,16 @@ public class CliTests
     }
 
     [Fact]
+    public void UnwritableOutputNamesTheUsersPathNotATempFile()
+    {
+        ConverterTests.Case k = ConverterTests.Write();
+        string output = Path.Combine(k.Dir, "no", "such", "m.eam");
+        (int code, _, string err) = Run("--config", k.Config, "--weights", k.Weights, "--output", output);
+        Assert.Equal(1, code);
+        Assert.Equal($"error: cannot write {output}: its folder does not exist; create it first", err.TrimEnd('\n'));
+    }
+
+    [Fact]
     public void JsonReports()
     {
         ConverterTests.Case k = ConverterTests.Write();
@@ -117,6 +127,15 @@ public class CliTests
             Assert.True(doc.RootElement.GetProperty("int8").GetBoolean());
             Assert.Equal(new FileInfo(k.Output).Length, doc.RootElement.GetProperty("bytes").GetInt64());
             Assert.Contains(doc.RootElement.GetProperty("quantization_errors").EnumerateArray(), q => q.GetProperty("name").GetString() == "classifier.weight");
+        }
+
+        (code, output, err) = Run("inspect", k.Output, "--json");
+        Assert.True(code == 0, err);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            Assert.Equal(new FileInfo(k.Output).Length, doc.RootElement.GetProperty("bytes").GetInt64());
+            Assert.Contains(doc.RootElement.GetProperty("tensors").EnumerateArray(), t => t.GetProperty("name").GetString() == "classifier.weight" && t.GetProperty("dtype").GetString() == "int8");
+            Assert.True(doc.RootElement.GetProperty("arena_bytes").GetProperty("continual").GetInt64() > 0);
         }
 
         string g = Path.Combine(k.Dir, "g.npy");

@@ -3,13 +3,14 @@ using System.Text;
 using System.Text.Json;
 using EdgeAttention.Cli;
 using EdgeAttention.Format;
+using EdgeAttention.Model;
 
 namespace EdgeAttention.Convert;
 
 /// <summary>
 /// edge-attention-convert (models/README.md §5):
 ///   edge-attention-convert --config model.json --weights model.safetensors --output model.eam [--quantize int8] [--json]
-///   edge-attention-convert inspect model.eam
+///   edge-attention-convert inspect model.eam [--json]
 ///   edge-attention-convert compare --expected golden.npy --actual logits.npy [--min-agreement 0.95] [--json]
 /// Arguments are read by the shared EdgeAttention.Cli reader (same conventions as edge-attention).
 /// Exit codes: 0 success, 1 bad input (one-line "error: ..." on stderr, no output file left), 2 usage error.
@@ -37,12 +38,8 @@ public static class Program
     internal static readonly Command InspectCommand = new(
         "inspect",
         "print the config, tensors, sizes, multiply-adds per step and arena bytes of a .eam file",
-        [],
-        a =>
-        {
-            Inspect.Print(a.Operand!, a.Out);
-            return ExitOk;
-        })
+        [Option.Flag("--json", "print the description as one JSON object")],
+        InspectModel)
     {
         Operand = "model.eam",
         OperandHelp = "the .eam file to describe",
@@ -99,8 +96,19 @@ public static class Program
     private static int Convert(CommandLine a)
     {
         bool json = a.Has("--json");
-        ConversionReport r = ModelConverter.Convert(a.Required("--config"), a.Required("--weights"), a.Required("--output"),
-            a.String("--quantize") == "int8", json ? TextWriter.Null : a.Out);
+        string output = a.Required("--output");
+        ConversionReport r;
+        try
+        {
+            r = ModelConverter.Convert(a.Required("--config"), a.Required("--weights"), output, a.String("--quantize") == "int8", json ? TextWriter.Null : a.Out);
+        }
+        catch (Exception e) when (IoErrors.IsIo(e))
+        {
+            // Reading errors arrive as ModelFormatExceptions naming the file; a bare I/O error is the output's
+            // (its text would name the temp file and, in the AOT build, be a bare resource key).
+            throw new CliException(IoErrors.Describe(e, output, "write"), ExitCodes.Input);
+        }
+
         if (json)
         {
             a.Out.WriteLine(Json(w =>
@@ -148,6 +156,70 @@ public static class Program
             }));
         }
 
+        return ExitOk;
+    }
+
+    private static int InspectModel(CommandLine a)
+    {
+        string path = a.Operand!;
+        if (!a.Has("--json"))
+        {
+            Inspect.Print(path, a.Out);
+            return ExitOk;
+        }
+
+        using ModelFile model = ModelFile.Open(path);
+        ModelConfig c = model.Config;
+        a.Out.WriteLine(Json(w =>
+        {
+            w.WriteString("file", path);
+            w.WriteNumber("bytes", model.FileBytes);
+            w.WriteString("crc32c", string.Create(CultureInfo.InvariantCulture, $"0x{model.Checksum:X8}"));
+            w.WriteString("name", c.Name);
+            w.WriteNumber("input_features", c.InputFeatures);
+            w.WriteNumber("d_model", c.DModel);
+            w.WriteNumber("heads", c.Heads);
+            w.WriteNumber("window", c.Window);
+            w.WriteNumber("layers", c.Layers);
+            w.WriteNumber("ff_dim", c.FfDim);
+            w.WriteString("attention", c.Attention.ToString());
+            w.WriteNumber("landmarks", c.Landmarks);
+            w.WriteStartArray("classes");
+            foreach (string name in c.Classes)
+            {
+                w.WriteStringValue(name);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("parameters", model.ParameterCount);
+            w.WriteStartArray("tensors");
+            foreach (TensorInfo t in model.Tensors)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", t.Name);
+                w.WriteString("dtype", t.DType == TensorDType.Int8 ? "int8" : "float32");
+                w.WriteStartArray("shape");
+                foreach (int d in t.Shape)
+                {
+                    w.WriteNumberValue(d);
+                }
+
+                w.WriteEndArray();
+                w.WriteNumber("parameters", t.ElementCount);
+                w.WriteNumber("bytes", t.StoredBytes);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartObject("multiply_adds_per_step");
+            w.WriteNumber("continual", ModelCost.Total(c, Execution.Continual));
+            w.WriteNumber("recompute", ModelCost.Total(c, Execution.Recompute));
+            w.WriteEndObject();
+            w.WriteStartObject("arena_bytes");
+            w.WriteNumber("continual", Session.EstimateArenaBytes(c, Execution.Continual));
+            w.WriteNumber("recompute", Session.EstimateArenaBytes(c, Execution.Recompute));
+            w.WriteEndObject();
+        }));
         return ExitOk;
     }
 

@@ -39,7 +39,7 @@ internal static class RunCommand
         var execution = a.String("--execution") == "recompute" ? Execution.Recompute : Execution.Continual;
         if (SamePath(output, model) || SamePath(output, input))
         {
-            throw new HostException($"--output {output} is the {(SamePath(output, model) ? "model" : "input")} file; write the logits to another path");
+            throw new HostException($"--output {output} would overwrite the {(SamePath(output, model) ? "model" : "input")} file; choose another output path", ExitCodes.Input);
         }
 
         long start = Stopwatch.GetTimestamp();
