@@ -1,6 +1,6 @@
-using EdgeAttention.Host.Native;
 using EdgeAttention.Host.Sinks;
 using EdgeAttention.Host.Sources;
+using EdgeAttention.Host.Tests.Native;
 
 namespace EdgeAttention.Host.Tests;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using EdgeAttention.Host.Commands;
-using EdgeAttention.Host.Native;
 using EdgeAttention.Host.Sources;
+using EdgeAttention.Host.Tests.Native;
 
 namespace EdgeAttention.Host.Tests;
 
