@@ -29,7 +29,7 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 GLIBC_MAX=2.31                                   # the newest glibc symbol version a shipped file may need
-SYSROOT_CACHE=${EA_SYSROOT_CACHE:-artifacts/.sysroot}
+SYSROOT_CACHE=$(realpath -m "${EA_SYSROOT_CACHE:-artifacts/.sysroot}")
 SYSROOT_PACKAGES=(libc6 libc6-dev libgcc-s1 libgcc-10-dev linux-libc-dev)
 GLIBC=${EA_GLIBC:-sysroot}
 read -r -a X64_LEVEL_LIST <<<"${X64_LEVELS:-baseline v3}"
@@ -49,14 +49,14 @@ fetch_sysroot() {
   command -v apt-get >/dev/null && command -v dpkg >/dev/null ||
     { echo "error: apt-get and dpkg are needed to fetch the Debian 11 sysroot; run on Debian/Ubuntu or set EA_GLIBC=system" >&2; exit 1; }
   local apt="$SYSROOT_CACHE/apt" uri key
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/sources.list.d"
   uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | head -1 || true)
   key=$(sed -n 's/^Signed-By:[[:space:]]*//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1 || true)
   [ -f "${key:-/nonexistent}" ] || key=/usr/share/keyrings/debian-archive-keyring.gpg
   [ -f "$key" ] || { echo "error: no Debian archive keyring ($key) to verify the bullseye packages; install debian-archive-keyring" >&2; exit 1; }
   : >"$apt/status"
-  local opts=(-o "Dir::Etc::sourcelist=$PWD/$apt/bullseye.sources" -o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$PWD/$apt/lists"
-              -o "Dir::State::status=$PWD/$apt/status" -o "Dir::Cache=$PWD/$apt/cache" -o Debug::NoLocking=1
+  local opts=(-o "Dir::Etc::sourcelist=$apt/bullseye.sources" -o "Dir::Etc::sourceparts=$apt/sources.list.d"
+              -o "Dir::State::Lists=$apt/lists" -o "Dir::State::status=$apt/status" -o "Dir::Cache=$apt/cache" -o Debug::NoLocking=1
               -o Acquire::Languages=none -o APT::Architectures::=amd64 -o APT::Architectures::=arm64)
   local ok=0 base
   # bullseye lives on deb.debian.org until it is moved to archive.debian.org; try both.
@@ -102,7 +102,7 @@ if [ "${1:-}" = --fetch-sysroot ]; then
   [ $# -gt 0 ] || set -- arm64 amd64
   for a in "$@"; do case "$a" in arm64|amd64) ;; *) echo "error: --fetch-sysroot takes arm64 and/or amd64, not '$a'" >&2; exit 2 ;; esac; done
   fetch_sysroot "$@"
-  for a in "$@"; do echo "$PWD/$SYSROOT_CACHE/bullseye-$a/root"; done
+  for a in "$@"; do echo "$SYSROOT_CACHE/bullseye-$a/root"; done
   exit 0
 fi
 
@@ -176,7 +176,7 @@ for rid in "${rids[@]}"; do
   link=()
   if [ "$GLIBC" = sysroot ]; then
     fetch_sysroot "$arch"
-    link=("-p:SysRoot=$PWD/$SYSROOT_CACHE/bullseye-$arch/root" -p:LinkerFlavor=lld)
+    link=("-p:SysRoot=$SYSROOT_CACHE/bullseye-$arch/root" -p:LinkerFlavor=lld)
     echo "   linking against glibc 2.31: SysRoot=$SYSROOT_CACHE/bullseye-$arch/root, lld"
   else
     echo "   EA_GLIBC=system: linking against this machine's libc (the binary needs this glibc or newer)"
