@@ -3,12 +3,12 @@
 #   artifacts/linux-arm64/  (Raspberry Pi 3/4/5, Jetson)   artifacts/linux-x64/  (PCs, edge boxes, CI)
 # each folder holding everything the binary needs beside it (libSystem.IO.Ports.Native.so is not linked in).
 #
-# glibc floor 2.31 (Raspberry Pi OS Bullseye, JetPack 5 / Ubuntu 20.04, Debian 11 and newer): the binaries are
-# linked against a Debian 11 (bullseye) sysroot — libc6, libc6-dev, libgcc-s1, libgcc-10-dev, linux-libc-dev for
-# the target architecture — that this script downloads once with `apt-get download` through a private sources list
-# and private state folders (the machine's apt setup is never changed) and unpacks into $EA_SYSROOT_CACHE
-# (default artifacts/.sysroot/bullseye-<arch>/root). Every ELF file shipped is then checked: it must need at most
-# GLIBC_2.31.
+# glibc floor: the binaries are linked against a Debian 11 (bullseye, glibc 2.31) sysroot — libc6, libc6-dev,
+# libgcc-s1, libgcc-10-dev, linux-libc-dev for the target architecture — that this script downloads once with
+# `apt-get download` through a private sources list and private state folders (the machine's apt setup is never
+# changed) and unpacks into $EA_SYSROOT_CACHE (default artifacts/.sysroot/bullseye-<arch>/root), plus
+# firmware-host/glibc-compat (exp/log/pow bound to their pre-2.29 symbol versions). Every ELF file shipped is then
+# checked: it must need at most GLIBC_2.27 (JetPack 4 / Ubuntu 18.04; Pi OS Bullseye and JetPack 5 have 2.31).
 #
 # linux-x64 ships two builds beside each other: `edge-attention` (the .NET baseline instruction set: runs on every
 # x64 CPU, Vector128 kernels) and `edge-attention-v3` (x86-64-v3: AVX2 + FMA kernels). The baseline binary checks
@@ -28,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-GLIBC_MAX=2.31                                   # the newest glibc symbol version a shipped file may need
+GLIBC_MAX=2.27                                   # the newest glibc symbol version a shipped file may need
 SYSROOT_CACHE=$(realpath -m "${EA_SYSROOT_CACHE:-artifacts/.sysroot}")
 SYSROOT_PACKAGES=(libc6 libc6-dev libgcc-s1 libgcc-10-dev linux-libc-dev)
 GLIBC=${EA_GLIBC:-sysroot}
@@ -176,8 +176,12 @@ for rid in "${rids[@]}"; do
   link=()
   if [ "$GLIBC" = sysroot ]; then
     fetch_sysroot "$arch"
-    link=("-p:SysRoot=$SYSROOT_CACHE/bullseye-$arch/root" -p:LinkerFlavor=lld)
-    echo "   linking against glibc 2.31: SysRoot=$SYSROOT_CACHE/bullseye-$arch/root, lld"
+    compat="$SYSROOT_CACHE/glibc-compat-$arch.o"
+    triple=aarch64-linux-gnu; [ "$arch" = amd64 ] && triple=x86_64-linux-gnu
+    clang --target=$triple -O2 -fPIC -c firmware-host/glibc-compat/glibc-compat.c -o "$compat"
+    link=("-p:SysRoot=$SYSROOT_CACHE/bullseye-$arch/root" -p:LinkerFlavor=lld
+          "-p:CustomBeforeMicrosoftCommonTargets=$PWD/firmware-host/glibc-compat/glibc-compat.targets" "-p:EaGlibcCompatObject=$compat")
+    echo "   linking against glibc 2.31 (SysRoot=$SYSROOT_CACHE/bullseye-$arch/root, lld) with exp/log/pow at their pre-2.29 versions (glibc-compat)"
   else
     echo "   EA_GLIBC=system: linking against this machine's libc (the binary needs this glibc or newer)"
   fi
@@ -214,7 +218,7 @@ for rid in "${rids[@]}"; do
     [ -n "$v" ] || continue
     echo "   $f: $(( $(stat -c %s "$f") / 1024 )) KiB, needs GLIBC_$v"
     if [ "$GLIBC" = sysroot ] && [ "$(printf '%s\n%s\n' "$v" "$GLIBC_MAX" | sort -V | tail -1)" != "$GLIBC_MAX" ]; then
-      echo "error: $f needs GLIBC_$v, newer than the $GLIBC_MAX floor (Pi OS Bullseye, JetPack 5)" >&2
+      echo "error: $f needs GLIBC_$v, newer than the $GLIBC_MAX floor (JetPack 4; Pi OS Bullseye and JetPack 5 have 2.31)" >&2
       bad=1
     fi
   done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Emulated-board stage (called by .ci/run): NativeAOT builds for linux-arm64 and linux-x64 (build-aot.sh, linked
-# against a Debian 11 glibc 2.31 sysroot), then
-#  0. the glibc floor: every ELF file shipped in artifacts/<rid>/ needs at most GLIBC_2.31 (readelf -V);
+# against a Debian 11 glibc 2.31 sysroot plus firmware-host/glibc-compat), then
+#  0. the glibc floor: every ELF file shipped in artifacts/<rid>/ needs at most GLIBC_2.27 (readelf -V): JetPack 4
+#     (Ubuntu 18.04) and up; Pi OS Bullseye and JetPack 5 have 2.31;
 #  1. `edge-attention selftest` under qemu-aarch64 with Debian 11's arm64 libc (2.31: Pi OS Bullseye, JetPack 5) and
 #     with Debian 12's (2.36), each on cortex-a53 (Pi 3), cortex-a72 (Pi 4) — no dot-product, the int8 kernels must
 #     run the AdvSimd variant — and cortex-a76 (Pi 5) — dot-product, the AdvSimdDp variant;
@@ -45,12 +46,12 @@ fail=0
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-echo "== glibc floor: every shipped file needs at most GLIBC_2.31"
+echo "== glibc floor: every shipped file needs at most GLIBC_2.27"
 for f in artifacts/linux-arm64/* artifacts/linux-x64/*; do
   v=$(readelf -W -V "$f" 2>/dev/null | grep -oE 'Name: GLIBC_[0-9]+(\.[0-9]+)+' | sed 's/Name: GLIBC_//' | sort -V | tail -1)
   [ -n "$v" ] || { echo "   $f: no GLIBC symbol versions"; continue; }
-  if [ "$(printf '%s\n2.31\n' "$v" | sort -V | tail -1)" = 2.31 ]; then echo "   $f: GLIBC_$v"
-  else echo "   FAIL: $f needs GLIBC_$v (> 2.31: does not start on Pi OS Bullseye / JetPack 5)"; fail=1; fi
+  if [ "$(printf '%s\n2.27\n' "$v" | sort -V | tail -1)" = 2.27 ]; then echo "   $f: GLIBC_$v"
+  else echo "   FAIL: $f needs GLIBC_$v (> 2.27: does not start on JetPack 4, > 2.31: nor on Pi OS Bullseye / JetPack 5)"; fail=1; fi
 done
 
 # Debian 11 (glibc 2.31) roots, cached by build-aot.sh; Debian 12's arm64 libc from libc6-arm64-cross.
