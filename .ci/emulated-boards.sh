@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
-# Emulated-board stage (called by .ci/run): NativeAOT builds for linux-arm64 and linux-x64 (build-aot.sh), then
-#  1. `edge-attention selftest` under qemu-aarch64 on cortex-a53 (Pi 3), cortex-a72 (Pi 4) — no dot-product, the
-#     int8 kernels must run the AdvSimd variant — and cortex-a76 (Pi 5) — dot-product, the AdvSimdDp variant;
-#  2. the x64 binary's selftest;
+# Emulated-board stage (called by .ci/run): NativeAOT builds for linux-arm64 and linux-x64 (build-aot.sh, linked
+# against a Debian 11 glibc 2.31 sysroot plus firmware-host/glibc-compat), then
+#  0. the glibc floor: every ELF file shipped in artifacts/<rid>/ needs at most GLIBC_2.27 (readelf -V): JetPack 4
+#     (Ubuntu 18.04) and up; Pi OS Bullseye and JetPack 5 have 2.31;
+#  1. `edge-attention selftest` under qemu-aarch64 with Debian 11's arm64 libc (2.31: Pi OS Bullseye, JetPack 5) and
+#     with Debian 12's (2.36), each on cortex-a53 (Pi 3), cortex-a72 (Pi 4) — no dot-product, the int8 kernels must
+#     run the AdvSimd variant — and cortex-a76 (Pi 5) — dot-product, the AdvSimdDp variant;
+#  2. the x64 builds: the baseline binary picks edge-attention-v3 on this (x86-64-v3) machine, stays baseline
+#     with EDGEATTN_X64_LEVEL=baseline, and under qemu-x86_64 -cpu Nehalem (no AVX) runs its own Vector128 kernels
+#     instead of crashing; the v3 binary started there refuses with the runtime's message (no illegal instruction); both
+#     builds' selftest also run on Debian 11's amd64 libc (qemu-x86_64 -L);
 #  3. an end-to-end serial test: a socat pseudo-terminal pair, frames (with line noise, one corrupted frame and one
 #     lost frame) written by a small python sender on one side, `edge-attention stream --reply` on the other;
 #     JSON lines, counters and reply frames checked.
-# Installs qemu-user, socat (and, through build-aot.sh, the cross toolchain) when missing. Fails on any mismatch.
+# Installs qemu-user, socat, Debian 12's libc6-arm64-cross (and, through build-aot.sh, the cross toolchain and the
+# cached Debian 11 sysroots under artifacts/.sysroot) when missing. Fails on any mismatch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 missing=()
-for p in qemu-user socat python3; do
+for p in qemu-user socat python3 libc6-arm64-cross; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -38,27 +46,64 @@ fail=0
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-echo "== selftest under qemu-aarch64"
-for pair in cortex-a53:AdvSimd cortex-a72:AdvSimd cortex-a76:AdvSimdDp; do
-  cpu=${pair%%:*}; want=${pair#*:}
-  t0=$(date +%s)
-  if out=$(timeout 600 qemu-aarch64 -cpu "$cpu" -L /usr/aarch64-linux-gnu "$ARM" selftest 2>&1); then rc=0; else rc=$?; fi
-  variant=$(echo "$out" | sed -n 's/^int8 variant: //p')
-  f32=$(echo "$out" | sed -n 's/^float32 variant: //p')
-  checks=$(echo "$out" | sed -n 's/^kernel checks: //p')
-  echo "   $cpu: exit $rc, float32 $f32, int8 $variant (want $want), kernel checks $checks, $(( $(date +%s) - t0 )) s"
-  if [ "$rc" -ne 0 ] || [ "$variant" != "$want" ] || ! echo "$out" | grep -q '^selftest: PASS$'; then
-    echo "$out" | sed 's/^/      /'
-    echo "   FAIL: selftest on $cpu"
-    fail=1
-  fi
+echo "== glibc floor: every shipped file needs at most GLIBC_2.27"
+for f in artifacts/linux-arm64/* artifacts/linux-x64/*; do
+  v=$(readelf -W -V "$f" 2>/dev/null | grep -oE 'Name: GLIBC_[0-9]+(\.[0-9]+)+' | sed 's/Name: GLIBC_//' | sort -V | tail -1)
+  [ -n "$v" ] || { echo "   $f: no GLIBC symbol versions"; continue; }
+  if [ "$(printf '%s\n2.27\n' "$v" | sort -V | tail -1)" = 2.27 ]; then echo "   $f: GLIBC_$v"
+  else echo "   FAIL: $f needs GLIBC_$v (> 2.27: does not start on JetPack 4, > 2.31: nor on Pi OS Bullseye / JetPack 5)"; fail=1; fi
 done
 
-echo "== x64 selftest"
-if out=$(timeout 120 "$X64" selftest 2>&1) && echo "$out" | grep -q '^selftest: PASS$'; then
-  echo "$out" | grep -E '^(float32|int8) variant|^kernel checks|latency|^selftest' | sed 's/^/   /'
+# Debian 11 (glibc 2.31) roots, cached by build-aot.sh; Debian 12's arm64 libc from libc6-arm64-cross.
+DEB11_ARM64=$(./build-aot.sh --fetch-sysroot arm64 | tail -1)
+DEB11_AMD64=$(./build-aot.sh --fetch-sysroot amd64 | tail -1)
+echo "   Debian 11 arm64 libc: $(ls "$DEB11_ARM64"/lib/aarch64-linux-gnu/libc-*.so); Debian 12: $(ls /usr/aarch64-linux-gnu/lib/libc.so.6)"
+
+echo "== selftest under qemu-aarch64"
+for libc in debian11:"$DEB11_ARM64" debian12:/usr/aarch64-linux-gnu; do
+  name=${libc%%:*}; root=${libc#*:}
+  for pair in cortex-a53:AdvSimd cortex-a72:AdvSimd cortex-a76:AdvSimdDp; do
+    cpu=${pair%%:*}; want=${pair#*:}
+    t0=$(date +%s)
+    if out=$(timeout 600 qemu-aarch64 -cpu "$cpu" -L "$root" "$ARM" selftest 2>&1); then rc=0; else rc=$?; fi
+    variant=$(echo "$out" | sed -n 's/^int8 variant: //p')
+    f32=$(echo "$out" | sed -n 's/^float32 variant: //p')
+    checks=$(echo "$out" | sed -n 's/^kernel checks: //p')
+    echo "   $name libc, $cpu: exit $rc, float32 $f32, int8 $variant (want $want), kernel checks $checks, $(( $(date +%s) - t0 )) s"
+    if [ "$rc" -ne 0 ] || [ "$variant" != "$want" ] || ! echo "$out" | grep -q '^selftest: PASS$'; then
+      echo "$out" | sed 's/^/      /'
+      echo "   FAIL: selftest on $cpu with $name libc"
+      fail=1
+    fi
+  done
+done
+
+echo "== x64 selftest: baseline and x86-64-v3 builds"
+X64V3=artifacts/linux-x64/edge-attention-v3
+V3_F32=Vector256                        # float32 kernels of the x86-64-v3 build (Vector256 accelerated by AVX2)
+# x64_case NAME WANT_BUILD WANT_F32 COMMAND...: selftest must pass in the wanted build with the wanted float32 variant.
+x64_case() {
+  local name=$1 want_build=$2 want_f32=$3 out rc build f32; shift 3
+  if out=$(timeout 600 "$@" selftest 2>&1); then rc=0; else rc=$?; fi
+  build=$(echo "$out" | sed -n 's/^cpu: .*; \([a-z0-9-]*\) build.*/\1/p')
+  f32=$(echo "$out" | sed -n 's/^float32 variant: //p')
+  echo "   $name: exit $rc, $build build, float32 $f32, int8 $(echo "$out" | sed -n 's/^int8 variant: //p'), kernel checks $(echo "$out" | sed -n 's/^kernel checks: //p')"
+  if [ "$rc" -ne 0 ] || [ "$build" != "$want_build" ] || [ "$f32" != "$want_f32" ] || ! echo "$out" | grep -q '^selftest: PASS$'; then
+    echo "$out" | sed 's/^/      /'; echo "   FAIL: x64 $name"; fail=1
+  fi
+}
+if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then here=(x86-64-v3 "$V3_F32"); else here=(baseline Vector128); fi
+x64_case "auto (this CPU)" "${here[@]}" "$X64"
+x64_case "EDGEATTN_X64_LEVEL=baseline" baseline Vector128 env EDGEATTN_X64_LEVEL=baseline "$X64"
+x64_case "qemu -cpu Nehalem, auto" baseline Vector128 qemu-x86_64 -cpu Nehalem "$X64"
+x64_case "Debian 11 libc, baseline" baseline Vector128 env EDGEATTN_X64_LEVEL=baseline qemu-x86_64 -L "$DEB11_AMD64" "$X64"
+x64_case "Debian 11 libc, v3" x86-64-v3 "$V3_F32" qemu-x86_64 -cpu max -L "$DEB11_AMD64" "$X64V3"
+# Started directly on a CPU without AVX2, the v3 build's runtime refuses (message + abort), never SIGILL (132).
+if out=$(timeout 60 qemu-x86_64 -cpu Nehalem "$X64V3" --version 2>&1); then rc=0; else rc=$?; fi
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 132 ] && echo "$out" | grep -q 'instruction sets are not supported'; then
+  echo "   v3 build started directly under qemu -cpu Nehalem: refused, exit $rc: $(echo "$out" | grep -m1 "instruction sets")"
 else
-  echo "$out" | sed 's/^/      /'; echo "   FAIL: x64 selftest"; fail=1
+  echo "$out" | sed 's/^/      /'; echo "   FAIL: the v3 build on a CPU without AVX2 must refuse with a message (exit $rc)"; fail=1
 fi
 "$X64" --version
 

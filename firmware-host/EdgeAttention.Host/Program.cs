@@ -18,6 +18,7 @@ public static class Program
     public static int Main(string[] args)
     {
         long startTicks = Stopwatch.GetTimestamp();
+        if (Platform.X64Level.SelectAtStart(args, Console.Error) is int exitCode) return exitCode;   // x64: may execv the v3 build
         return Run(args, startTicks, Console.Out, Console.Error);
     }
 
