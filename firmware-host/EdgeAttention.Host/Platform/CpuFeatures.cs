@@ -11,7 +11,7 @@ internal static class CpuFeatures
     public static string Describe()
     {
         IReadOnlyList<string> f = KernelDispatch.CpuFeatures();
-        string build = Native.X64Level.Describe();
+        string build = X64Level.Describe();
         return (f.Count == 0 ? "none" : string.Join(' ', f)) + (build.Length == 0 ? "" : $"; {build}");
     }
 }
