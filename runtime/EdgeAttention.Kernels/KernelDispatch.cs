@@ -13,7 +13,8 @@ namespace EdgeAttention.Kernels;
 /// <para>
 /// Forcing: the environment variable <c>EDGEATTN_KERNELS</c> = scalar | vector128 | vector256 | advsimd | dp | avx2 | ssse3
 /// forces a variant. A float32 variant name forces both families to it; an int8-only name (advsimd, dp, avx2, ssse3)
-/// forces the int8 family and the float32 family to its natural partner (advsimd, dp, ssse3 → vector128; avx2 → vector256).
+/// forces the int8 family and the float32 family to its natural partner (advsimd, dp, ssse3 → vector128; avx2 → vector256);
+/// a pair <c>float32:int8</c> (e.g. <c>vector256:scalar</c>) forces each family separately.
 /// Documented fallback: an unknown or unavailable value is ignored, the automatic choice is used, and
 /// <see cref="Notice"/> (also part of <see cref="Describe"/>) holds a one-line explanation the host prints.
 /// </para>
@@ -62,6 +63,8 @@ public static class KernelDispatch
         KernelVariant f = float32[^1];
         KernelVariant q = BestInt8(int8);
         if (string.IsNullOrWhiteSpace(forced)) return (f, q, null);
+        int colon = forced.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0) return ChoosePair(forced, colon, float32, int8, f, q);
         if (!TryParse(forced.Trim(), out KernelVariant v))
             return (f, q, $"{EnvironmentVariable}='{forced}' is not one of scalar|vector128|vector256|advsimd|dp|avx2|ssse3; ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
         if (Array.IndexOf(int8, v) < 0)
@@ -74,6 +77,19 @@ public static class KernelDispatch
         };
         if (Array.IndexOf(float32, partner) < 0) partner = KernelVariant.Scalar;
         return (partner, v, $"{EnvironmentVariable}={Name(v)}: variants forced (float32={Name(partner)}, int8={Name(v)}).");
+    }
+
+    /// <summary>
+    /// "float32:int8" (e.g. <c>vector256:scalar</c>): each family forced separately — the same float32 kernels with
+    /// different int8 kernels must give bit-identical model outputs, which the tests check.
+    /// </summary>
+    private static (KernelVariant, KernelVariant, string?) ChoosePair(string forced, int colon, KernelVariant[] float32, KernelVariant[] int8, KernelVariant f, KernelVariant q)
+    {
+        if (!TryParse(forced[..colon].Trim(), out KernelVariant pf) || !TryParse(forced[(colon + 1)..].Trim(), out KernelVariant pq))
+            return (f, q, $"{EnvironmentVariable}='{forced}' is not <float32>:<int8> with variants from scalar|vector128|vector256|advsimd|dp|avx2|ssse3; ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
+        if (Array.IndexOf(float32, pf) < 0 || Array.IndexOf(int8, pq) < 0)
+            return (f, q, $"{EnvironmentVariable}={Name(pf)}:{Name(pq)} is not available on this CPU/build (float32 variants here: {Join(float32)}; int8: {Join(int8)}); ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
+        return (pf, pq, $"{EnvironmentVariable}={Name(pf)}:{Name(pq)}: variants forced (float32={Name(pf)}, int8={Name(pq)}).");
     }
 
     /// <summary>The variant used by every float32 kernel's plain entry point.</summary>

@@ -76,3 +76,33 @@ public class Int8VariantTests
         }
     }
 }
+
+/// <summary>EDGEATTN_KERNELS=float32:int8 forces each family separately.</summary>
+public class Int8PairDispatchTests
+{
+    private static readonly KernelVariant[] F = [KernelVariant.Scalar, KernelVariant.Vector128, KernelVariant.Vector256];
+    private static readonly KernelVariant[] Q = [KernelVariant.Scalar, KernelVariant.Vector128, KernelVariant.Vector256, KernelVariant.Avx2, KernelVariant.Ssse3];
+
+    [Theory]
+    [InlineData("vector256:scalar", KernelVariant.Vector256, KernelVariant.Scalar)]
+    [InlineData(" scalar : avx2 ", KernelVariant.Scalar, KernelVariant.Avx2)]
+    [InlineData("vector128:ssse3", KernelVariant.Vector128, KernelVariant.Ssse3)]
+    public void APairForcesEachFamily(string value, KernelVariant f, KernelVariant q)
+    {
+        (KernelVariant cf, KernelVariant cq, string? n) = KernelDispatch.Choose(value, F, Q);
+        Assert.Equal((f, q), (cf, cq));
+        Assert.Contains("forced", n, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("vector256:", "is not <float32>:<int8>")]
+    [InlineData("avx2:scalar", "is not available")]      // avx2 is int8-only
+    [InlineData("scalar:dp", "is not available")]
+    public void ABadPairFallsBackWithAOneLineNotice(string value, string expected)
+    {
+        (KernelVariant cf, KernelVariant cq, string? n) = KernelDispatch.Choose(value, F, Q);
+        Assert.Equal((KernelVariant.Vector256, KernelVariant.Avx2), (cf, cq));
+        Assert.Contains(expected, n, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', n!);
+    }
+}
