@@ -45,7 +45,8 @@ internal interface ISimd<TV> where TV : struct
 
     /// <summary>
     /// q[i .. i+4·Count) = (sbyte)clamp(round_half_even(x[i ..] · inv), −127, 127): four float vectors converted to
-    /// int32, clamped and narrowed int32 → int16 → int8 into one byte vector.
+    /// int32, clamped and narrowed int32 → int16 → int8 into one byte vector. Requires a finite inv with |x·inv| ≤ 127.5
+    /// (what <see cref="Quantize"/> passes).
     /// </summary>
     static abstract void QuantizeBlock(ref float x, nuint i, TV inv, ref sbyte q);
 

@@ -12,7 +12,7 @@ public static partial class Quantize
     /// nearest even — the MXCSR default .NET never changes — exactly MathF.Round for the finite |x·127/m| ≤ 127 that
     /// occur), packssdw, clamp to [−127, 127] in int16 (pmaxsw/pminsw), packsswb. The portable Vector128.Round +
     /// ConvertToInt32 pair is not a single instruction on the x64 baseline (per-lane calls under NativeAOT without
-    /// SSE4.1, saturation fix-ups), which made quantization cost as much as the int8 matvec itself.
+    /// SSE4.1, saturation fix-ups; measured as costly as the int8 matvec itself).
     /// When 127/m overflows (m subnormal) x·(127/m) is ±∞ or NaN, which cvtps2dq maps differently: the scalar
     /// reference handles that case.
     /// </summary>

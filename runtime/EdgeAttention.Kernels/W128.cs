@@ -50,11 +50,23 @@ internal readonly struct W128 : ISimd<Vector128<float>>
     public static void QuantizeBlock(ref float x, nuint i, Vector128<float> inv, ref sbyte q)
     {
         Vector128<int> lo = Vector128.Create(-127), hi = Vector128.Create(127);
-        Vector128<int> i0 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i) * inv)), lo, hi);
-        Vector128<int> i1 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 4) * inv)), lo, hi);
-        Vector128<int> i2 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 8) * inv)), lo, hi);
-        Vector128<int> i3 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 12) * inv)), lo, hi);
+        Vector128<int> i0 = Vector128.Clamp(Vector128.ConvertToInt32Native(RoundHalfEven(Vector128.LoadUnsafe(ref x, i) * inv)), lo, hi);
+        Vector128<int> i1 = Vector128.Clamp(Vector128.ConvertToInt32Native(RoundHalfEven(Vector128.LoadUnsafe(ref x, i + 4) * inv)), lo, hi);
+        Vector128<int> i2 = Vector128.Clamp(Vector128.ConvertToInt32Native(RoundHalfEven(Vector128.LoadUnsafe(ref x, i + 8) * inv)), lo, hi);
+        Vector128<int> i3 = Vector128.Clamp(Vector128.ConvertToInt32Native(RoundHalfEven(Vector128.LoadUnsafe(ref x, i + 12) * inv)), lo, hi);
         Vector128.Narrow(Vector128.Narrow(i0, i1), Vector128.Narrow(i2, i3)).StoreUnsafe(ref q, i);
+    }
+
+    /// <summary>
+    /// round_half_even(v) for |v| &lt; 2²²: (v + 1.5·2²³) − 1.5·2²³ in IEEE round-to-nearest-even (two plain adds on every
+    /// platform; the integral result converts exactly with ConvertToInt32Native). Used instead of Round + ConvertToInt32,
+    /// which the x64 baseline NativeAOT build compiles to per-lane calls and saturation fix-ups.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> RoundHalfEven(Vector128<float> v)
+    {
+        Vector128<float> magic = Vector128.Create(12582912f);
+        return (v + magic) - magic;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

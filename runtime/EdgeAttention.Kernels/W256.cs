@@ -50,11 +50,23 @@ internal readonly struct W256 : ISimd<Vector256<float>>
     public static void QuantizeBlock(ref float x, nuint i, Vector256<float> inv, ref sbyte q)
     {
         Vector256<int> lo = Vector256.Create(-127), hi = Vector256.Create(127);
-        Vector256<int> i0 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i) * inv)), lo, hi);
-        Vector256<int> i1 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i + 8) * inv)), lo, hi);
-        Vector256<int> i2 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i + 16) * inv)), lo, hi);
-        Vector256<int> i3 = Vector256.Clamp(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref x, i + 24) * inv)), lo, hi);
+        Vector256<int> i0 = Vector256.Clamp(Vector256.ConvertToInt32Native(RoundHalfEven(Vector256.LoadUnsafe(ref x, i) * inv)), lo, hi);
+        Vector256<int> i1 = Vector256.Clamp(Vector256.ConvertToInt32Native(RoundHalfEven(Vector256.LoadUnsafe(ref x, i + 8) * inv)), lo, hi);
+        Vector256<int> i2 = Vector256.Clamp(Vector256.ConvertToInt32Native(RoundHalfEven(Vector256.LoadUnsafe(ref x, i + 16) * inv)), lo, hi);
+        Vector256<int> i3 = Vector256.Clamp(Vector256.ConvertToInt32Native(RoundHalfEven(Vector256.LoadUnsafe(ref x, i + 24) * inv)), lo, hi);
         Vector256.Narrow(Vector256.Narrow(i0, i1), Vector256.Narrow(i2, i3)).StoreUnsafe(ref q, i);
+    }
+
+    /// <summary>
+    /// round_half_even(v) for |v| &lt; 2²²: (v + 1.5·2²³) − 1.5·2²³ in IEEE round-to-nearest-even (two plain adds on every
+    /// platform; the integral result converts exactly with ConvertToInt32Native). Used instead of Round + ConvertToInt32,
+    /// which the x64 baseline NativeAOT build compiles to per-lane calls and saturation fix-ups.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> RoundHalfEven(Vector256<float> v)
+    {
+        Vector256<float> magic = Vector256.Create(12582912f);
+        return (v + magic) - magic;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
