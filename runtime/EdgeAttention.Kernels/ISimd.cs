@@ -45,7 +45,8 @@ internal interface ISimd<TV> where TV : struct
 
     /// <summary>
     /// q[i .. i+4·Count) = (sbyte)clamp(round_half_even(x[i ..] · inv), −127, 127): four float vectors converted to
-    /// int32, clamped and narrowed int32 → int16 → int8 into one byte vector.
+    /// int32, clamped and narrowed int32 → int16 → int8 into one byte vector. Requires a finite inv with |x·inv| ≤ 127.5
+    /// (what <see cref="Quantize"/> passes).
     /// </summary>
     static abstract void QuantizeBlock(ref float x, nuint i, TV inv, ref sbyte q);
 
@@ -61,8 +62,8 @@ internal interface ISimd<TV> where TV : struct
 
     /// <summary>
     /// Four-row int8 matvec step over BytesPerStep columns from c: x is sign-extended to int16 once and shared; for
-    /// each row k the int8 weights are sign-extended, multiplied in int16 (exact) and the products sign-extended and
-    /// added into the int32 lanes of a_k.
+    /// each row k the int8 weights are sign-extended, multiplied in int16 (exact), the products of the low and high
+    /// halves added in int16 (exact for inputs in [−127, 127]), sign-extended and added into the int32 lanes of a_k.
     /// </summary>
     static abstract void MatVecI8Step4(ref sbyte x, ref sbyte w0, ref sbyte w1, ref sbyte w2, ref sbyte w3, nuint c,
                                        ref TV a0, ref TV a1, ref TV a2, ref TV a3);

@@ -11,16 +11,17 @@ namespace EdgeAttention.Kernels;
 /// uses them. Explicit-variant overloads (e.g. <c>MatVec.Compute(KernelVariant.Vector128, ...)</c>)
 /// exist for tests, benchmarks and the device self-test.
 /// <para>
-/// Forcing: the environment variable <c>EDGEATTN_KERNELS</c> = scalar | vector128 | vector256 | advsimd | dp | avx2
-/// forces a variant. A float32 variant name forces both families to it; an int8-only name (advsimd, dp, avx2)
-/// forces the int8 family and the float32 family to its natural partner (advsimd, dp → vector128; avx2 → vector256).
+/// Forcing: the environment variable <c>EDGEATTN_KERNELS</c> = scalar | vector128 | vector256 | advsimd | dp | avx2 | ssse3
+/// forces a variant. A float32 variant name forces both families to it; an int8-only name (advsimd, dp, avx2, ssse3)
+/// forces the int8 family and the float32 family to its natural partner (advsimd, dp, ssse3 → vector128; avx2 → vector256);
+/// a pair <c>float32:int8</c> (e.g. <c>vector256:scalar</c>) forces each family separately.
 /// Documented fallback: an unknown or unavailable value is ignored, the automatic choice is used, and
 /// <see cref="Notice"/> (also part of <see cref="Describe"/>) holds a one-line explanation the host prints.
 /// </para>
 /// <para>
-/// Automatic choice: float32 = vector256 &gt; vector128 &gt; scalar; int8 = dp &gt; advsimd &gt; avx2 &gt; vector256 &gt;
+/// Automatic choice: float32 = vector256 &gt; vector128 &gt; scalar; int8 = dp &gt; advsimd &gt; avx2 &gt; ssse3 &gt; vector256 &gt;
 /// vector128 &gt; scalar, among the variants this process can run. Under x64 NativeAOT with the default instruction
-/// set Vector256/AVX2 are not available (folded off), so vector128 is chosen; under arm64 NativeAOT Dp is a
+/// set Vector256/AVX2 are not available (folded off), so float32 = vector128 and int8 = ssse3 are chosen; under arm64 NativeAOT Dp is a
 /// runtime check (platform notes).
 /// </para>
 /// </summary>
@@ -46,6 +47,7 @@ public static class KernelDispatch
         if (ArmAdvSimd.Arm64.IsSupported) q.Add(KernelVariant.AdvSimd);
         if (ArmDp.IsSupported && ArmAdvSimd.Arm64.IsSupported) q.Add(KernelVariant.AdvSimdDp);
         if (X86Avx2.IsSupported && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) q.Add(KernelVariant.Avx2);
+        if (System.Runtime.Intrinsics.X86.Ssse3.IsSupported) q.Add(KernelVariant.Ssse3);
         availableFloat32 = f.ToArray();
         availableInt8 = q.ToArray();
 
@@ -61,18 +63,33 @@ public static class KernelDispatch
         KernelVariant f = float32[^1];
         KernelVariant q = BestInt8(int8);
         if (string.IsNullOrWhiteSpace(forced)) return (f, q, null);
+        int colon = forced.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0) return ChoosePair(forced, colon, float32, int8, f, q);
         if (!TryParse(forced.Trim(), out KernelVariant v))
-            return (f, q, $"{EnvironmentVariable}='{forced}' is not one of scalar|vector128|vector256|advsimd|dp|avx2; ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
+            return (f, q, $"{EnvironmentVariable}='{forced}' is not one of scalar|vector128|vector256|advsimd|dp|avx2|ssse3; ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
         if (Array.IndexOf(int8, v) < 0)
             return (f, q, $"{EnvironmentVariable}={Name(v)} is not available on this CPU/build (int8 variants here: {Join(int8)}); ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
         KernelVariant partner = v switch
         {
-            KernelVariant.AdvSimd or KernelVariant.AdvSimdDp => KernelVariant.Vector128,
+            KernelVariant.AdvSimd or KernelVariant.AdvSimdDp or KernelVariant.Ssse3 => KernelVariant.Vector128,
             KernelVariant.Avx2 => KernelVariant.Vector256,
             _ => v,
         };
         if (Array.IndexOf(float32, partner) < 0) partner = KernelVariant.Scalar;
         return (partner, v, $"{EnvironmentVariable}={Name(v)}: variants forced (float32={Name(partner)}, int8={Name(v)}).");
+    }
+
+    /// <summary>
+    /// "float32:int8" (e.g. <c>vector256:scalar</c>): each family forced separately — the same float32 kernels with
+    /// different int8 kernels must give bit-identical model outputs, which the tests check.
+    /// </summary>
+    private static (KernelVariant, KernelVariant, string?) ChoosePair(string forced, int colon, KernelVariant[] float32, KernelVariant[] int8, KernelVariant f, KernelVariant q)
+    {
+        if (!TryParse(forced[..colon].Trim(), out KernelVariant pf) || !TryParse(forced[(colon + 1)..].Trim(), out KernelVariant pq))
+            return (f, q, $"{EnvironmentVariable}='{forced}' is not <float32>:<int8> with variants from scalar|vector128|vector256|advsimd|dp|avx2|ssse3; ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
+        if (Array.IndexOf(float32, pf) < 0 || Array.IndexOf(int8, pq) < 0)
+            return (f, q, $"{EnvironmentVariable}={Name(pf)}:{Name(pq)} is not available on this CPU/build (float32 variants here: {Join(float32)}; int8: {Join(int8)}); ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
+        return (pf, pq, $"{EnvironmentVariable}={Name(pf)}:{Name(pq)}: variants forced (float32={Name(pf)}, int8={Name(pq)}).");
     }
 
     /// <summary>The variant used by every float32 kernel's plain entry point.</summary>
@@ -96,7 +113,7 @@ public static class KernelDispatch
     /// <summary>True if int8 kernels can run <paramref name="variant"/> here.</summary>
     public static bool IsAvailableInt8(KernelVariant variant) => Array.IndexOf(availableInt8, variant) >= 0;
 
-    /// <summary>Environment/CLI name of a variant: scalar, vector128, vector256, advsimd, dp, avx2.</summary>
+    /// <summary>Environment/CLI name of a variant: scalar, vector128, vector256, advsimd, dp, avx2, ssse3.</summary>
     public static string Name(KernelVariant variant) => variant switch
     {
         KernelVariant.Scalar => "scalar",
@@ -105,6 +122,7 @@ public static class KernelDispatch
         KernelVariant.AdvSimd => "advsimd",
         KernelVariant.AdvSimdDp => "dp",
         KernelVariant.Avx2 => "avx2",
+        KernelVariant.Ssse3 => "ssse3",
         _ => "unknown",
     };
 
@@ -119,6 +137,7 @@ public static class KernelDispatch
             case "advsimd": variant = KernelVariant.AdvSimd; return true;
             case "dp": case "advsimddp": variant = KernelVariant.AdvSimdDp; return true;
             case "avx2": variant = KernelVariant.Avx2; return true;
+            case "ssse3": variant = KernelVariant.Ssse3; return true;
             default: variant = KernelVariant.Scalar; return false;
         }
     }
@@ -132,6 +151,7 @@ public static class KernelDispatch
         var f = new List<string>();
         if (System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) f.Add("v128");
         if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) f.Add("v256");
+        if (System.Runtime.Intrinsics.X86.Ssse3.IsSupported) f.Add("ssse3");
         if (System.Runtime.Intrinsics.X86.Sse42.IsSupported) f.Add("sse4.2");
         if (System.Runtime.Intrinsics.X86.Avx.IsSupported) f.Add("avx");
         if (X86Avx2.IsSupported) f.Add("avx2");
@@ -176,7 +196,7 @@ public static class KernelDispatch
 
     private static KernelVariant BestInt8(KernelVariant[] available)
     {
-        ReadOnlySpan<KernelVariant> order = [KernelVariant.AdvSimdDp, KernelVariant.AdvSimd, KernelVariant.Avx2, KernelVariant.Vector256, KernelVariant.Vector128];
+        ReadOnlySpan<KernelVariant> order = [KernelVariant.AdvSimdDp, KernelVariant.AdvSimd, KernelVariant.Avx2, KernelVariant.Ssse3, KernelVariant.Vector256, KernelVariant.Vector128];
         foreach (KernelVariant v in order)
             if (Array.IndexOf(available, v) >= 0) return v;
         return KernelVariant.Scalar;

@@ -4,8 +4,8 @@ namespace EdgeAttention.Kernels;
 /// One implementation family of the kernels. Float32 kernels come in <see cref="Scalar"/>,
 /// <see cref="Vector128"/> and <see cref="Vector256"/>; int8 kernels additionally in
 /// <see cref="AdvSimd"/> (arm64 smull/smull2 + sadalp), <see cref="AdvSimdDp"/> (arm64 SDOT) and
-/// <see cref="Avx2"/> (x64 vpmaddubsw + vpmaddwd). Environment names (EDGEATTN_KERNELS):
-/// scalar | vector128 | vector256 | advsimd | dp | avx2.
+/// <see cref="Avx2"/> (x64 vpmaddubsw + vpmaddwd) and <see cref="Ssse3"/> (x64 pmaddubsw + pmaddwd on 16 bytes).
+/// Environment names (EDGEATTN_KERNELS): scalar | vector128 | vector256 | advsimd | dp | avx2 | ssse3.
 /// </summary>
 public enum KernelVariant
 {
@@ -21,4 +21,6 @@ public enum KernelVariant
     AdvSimdDp,
     /// <summary>int8 only: x64 AVX2 vpmaddubsw/vpmaddwd on sign-fixed operands.</summary>
     Avx2,
+    /// <summary>int8 only: x64 SSSE3 pmaddubsw + SSE2 pmaddwd on sign-fixed operands (pre-AVX2 CPUs and the default x64 NativeAOT build).</summary>
+    Ssse3,
 }

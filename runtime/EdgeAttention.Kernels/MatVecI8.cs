@@ -9,7 +9,7 @@ namespace EdgeAttention.Kernels;
 /// W row-major [rows = y.Length, cols = qx.Length] with per-row scales wScales [rows] (from <see cref="Quantize.Weights"/>),
 /// qx/sx from <see cref="Quantize.Vector"/>, bias empty or [rows]. The integer sums are exact, and every variant
 /// applies the same float epilogue <c>(sx · s_w[r]) · (float)Σ (+ b[r])</c>, so all variants are bit-identical for
-/// inputs in [−127, 127] (−128 is outside the contract: the AVX2 sign trick cannot represent +128).
+/// inputs in [−127, 127] (−128 is outside the contract: the AVX2/SSSE3 sign trick cannot represent +128).
 /// y must not overlap wScales or bias.
 /// </summary>
 public static partial class MatVecI8
@@ -45,6 +45,7 @@ public static partial class MatVecI8
             case KernelVariant.AdvSimdDp: AdvSimdDpCore(w, wScales, qx, sx, bias, y); break;
             case KernelVariant.AdvSimd: AdvSimdCore(w, wScales, qx, sx, bias, y); break;
             case KernelVariant.Avx2: Avx2Core(w, wScales, qx, sx, bias, y); break;
+            case KernelVariant.Ssse3: Ssse3Core(w, wScales, qx, sx, bias, y); break;
             case KernelVariant.Vector256: PortableCore<W256, Vector256<float>>(w, wScales, qx, sx, bias, y); break;
             case KernelVariant.Vector128: PortableCore<W128, Vector128<float>>(w, wScales, qx, sx, bias, y); break;
             default: ScalarCore(w, wScales, qx, sx, bias, y); break;

@@ -26,6 +26,7 @@ public static partial class Quantize
         for (; i < n; i++) max = MathF.Max(max, MathF.Abs(x[i]));
         if (max == 0 || !float.IsFinite(max)) { q.Clear(); return 0; }
         float scale = max / 127f, inv = 127f / max;
+        if (!float.IsFinite(inv)) return ScalarVectorCore(x, q);   // m subnormal: x·inv is ±∞/NaN, where conversions differ
 
         TV iv = TW.Create(inv);
         for (i = 0; i + 4 * w <= n; i += 4 * w) TW.QuantizeBlock(ref xr, (nuint)i, iv, ref qr);

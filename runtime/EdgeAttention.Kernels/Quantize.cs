@@ -53,7 +53,7 @@ public static partial class Quantize
 
     /// <summary>
     /// True when no value is −128. Data from <see cref="Weights"/>/<see cref="Vector"/> always passes; loaders of
-    /// external int8 tensors should check, because the AVX2 kernels assume the symmetric range.
+    /// external int8 tensors should check, because the AVX2/SSSE3 kernels assume the symmetric range.
     /// </summary>
     public static bool IsSymmetricRange(ReadOnlySpan<sbyte> q) => q.IndexOf(sbyte.MinValue) < 0;
 
@@ -66,10 +66,11 @@ public static partial class Quantize
         KernelChecks.Elements(scales.Length, rows, "Quantize.Weights", "scales", "[rows]");
     }
 
-    /// <summary>Int8-family variants without a special quantizer use their portable partner (same results).</summary>
+    /// <summary>SSSE3 has its own SSE2 quantizer; other int8-family variants use their portable partner (same results).</summary>
     private static float RunVector(KernelVariant variant, ReadOnlySpan<float> x, Span<sbyte> q) => variant switch
     {
         KernelVariant.Vector256 or KernelVariant.Avx2 => PortableVectorCore<W256, Vector256<float>>(x, q),
+        KernelVariant.Ssse3 => Sse2VectorCore(x, q),
         KernelVariant.Vector128 or KernelVariant.AdvSimd or KernelVariant.AdvSimdDp => PortableVectorCore<W128, Vector128<float>>(x, q),
         _ => ScalarVectorCore(x, q),
     };

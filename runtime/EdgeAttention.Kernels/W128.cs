@@ -50,11 +50,23 @@ internal readonly struct W128 : ISimd<Vector128<float>>, ISimd64<Vector128<doubl
     public static void QuantizeBlock(ref float x, nuint i, Vector128<float> inv, ref sbyte q)
     {
         Vector128<int> lo = Vector128.Create(-127), hi = Vector128.Create(127);
-        Vector128<int> i0 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i) * inv)), lo, hi);
-        Vector128<int> i1 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 4) * inv)), lo, hi);
-        Vector128<int> i2 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 8) * inv)), lo, hi);
-        Vector128<int> i3 = Vector128.Clamp(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref x, i + 12) * inv)), lo, hi);
+        Vector128<int> i0 = Vector128.Clamp(Vector128.ConvertToInt32Native(RoundHalfEven(Vector128.LoadUnsafe(ref x, i) * inv)), lo, hi);
+        Vector128<int> i1 = Vector128.Clamp(Vector128.ConvertToInt32Native(RoundHalfEven(Vector128.LoadUnsafe(ref x, i + 4) * inv)), lo, hi);
+        Vector128<int> i2 = Vector128.Clamp(Vector128.ConvertToInt32Native(RoundHalfEven(Vector128.LoadUnsafe(ref x, i + 8) * inv)), lo, hi);
+        Vector128<int> i3 = Vector128.Clamp(Vector128.ConvertToInt32Native(RoundHalfEven(Vector128.LoadUnsafe(ref x, i + 12) * inv)), lo, hi);
         Vector128.Narrow(Vector128.Narrow(i0, i1), Vector128.Narrow(i2, i3)).StoreUnsafe(ref q, i);
+    }
+
+    /// <summary>
+    /// round_half_even(v) for |v| &lt; 2²²: (v + 1.5·2²³) − 1.5·2²³ in IEEE round-to-nearest-even (two plain adds on every
+    /// platform; the integral result converts exactly with ConvertToInt32Native). Used instead of Round + ConvertToInt32,
+    /// which the x64 baseline NativeAOT build compiles to per-lane calls and saturation fix-ups.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> RoundHalfEven(Vector128<float> v)
+    {
+        Vector128<float> magic = Vector128.Create(12582912f);
+        return (v + magic) - magic;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -84,13 +96,16 @@ internal readonly struct W128 : ISimd<Vector128<float>>, ISimd64<Vector128<doubl
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> SumI32x4(Vector128<float> a0, Vector128<float> a1, Vector128<float> a2, Vector128<float> a3) => HorizontalSums.Sum4(a0.AsInt32(), a1.AsInt32(), a2.AsInt32(), a3.AsInt32());
 
-    /// <summary>Σ over 16 columns of one row as int32 partial sums: widen w, multiply by widened x, widen products.</summary>
+    /// <summary>
+    /// Σ over 16 columns of one row as int32 partial sums: widen w, multiply by widened x, add the low- and high-half
+    /// products in int16 (|w·x + w'·x'| ≤ 2·127² = 32258 fits for inputs in [−127, 127], the MatVecI8 contract), widen.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> RowStepI8(Vector128<sbyte> wv, Vector128<short> xl, Vector128<short> xh)
     {
         (Vector128<short> wl, Vector128<short> wh) = Vector128.Widen(wv);
-        Vector128<short> pl = wl * xl, ph = wh * xh;
-        return (Vector128.WidenLower(pl) + Vector128.WidenUpper(pl)) + (Vector128.WidenLower(ph) + Vector128.WidenUpper(ph));
+        Vector128<short> p = wl * xl + wh * xh;
+        return Vector128.WidenLower(p) + Vector128.WidenUpper(p);
     }
 
     // ISimd64: float64 lanes.

@@ -262,7 +262,7 @@ public class CliTests
         Assert.Equal(0, j.Code);
         using var doc = JsonDocument.Parse(j.Out);
         Assert.True(doc.RootElement.GetProperty("pass").GetBoolean());
-        Assert.Equal(2, doc.RootElement.GetProperty("models").GetArrayLength());
+        Assert.Equal(5, doc.RootElement.GetProperty("models").GetArrayLength());   // float32, int8, int8 pre-norm × 3 landmark modes
     }
 
     [Fact]

@@ -7,9 +7,9 @@ internal static class GeneratedModels
 {
     /// <summary>
     /// Small two-layer continual Nyström model for `selftest`: F=16, d=32, 4 heads, n=24, ff=64, m=4 continual
-    /// landmarks, recycling positions, post-norm, GELU. Seconds even under qemu.
+    /// landmarks, recycling positions, post-norm, GELU (or the given norm placement and landmark mode). Seconds even under qemu.
     /// </summary>
-    public static ModelConfig SelfTest() => new()
+    public static ModelConfig SelfTest(NormPlacement norm = NormPlacement.Post, LandmarkMode mode = LandmarkMode.Continual) => new()
     {
         Name = "selftest-generated",
         InputFeatures = 16,
@@ -19,12 +19,12 @@ internal static class GeneratedModels
         Layers = 2,
         FfDim = 64,
         Activation = ActivationKind.Gelu,
-        Norm = NormPlacement.Post,
+        Norm = norm,
         Positional = PositionalKind.Recycling,
         PositionalPeriod = 24,
         Attention = AttentionKind.Nystrom,
         Landmarks = 4,
-        LandmarkMode = LandmarkMode.Continual,
+        LandmarkMode = mode,
         PinvIterations = 6,
         FinalNorm = true,
         Classes = ["a", "b", "c", "d"],
