@@ -1,16 +1,20 @@
-using System.Runtime.Intrinsics;
-
 namespace EdgeAttention.Kernels;
 
 /// <summary>
-/// Power spectrum of a real frame: P[j] = |X[j]|², j = 0 … N/2, X = DFT of the N real samples x
+/// Power spectrum of a real frame, in float64: P[j] = |X[j]|², j = 0 … N/2, X = DFT of the N real samples x
 /// (X[j] = Σₙ x[n] e^{−2πi jn/N}), N a power of two. The N reals are packed as N/2 complex values
 /// z[k] = x[2k] + i x[2k+1], transformed by an iterative radix-2 complex FFT of length M = N/2 (split real/imaginary
 /// arrays, bit-reversed input order) and unpacked with
 /// X[j] = (Z[j] + conj Z[M−j])/2 + e^{−2πi j/N} (Z[j] − conj Z[M−j])/(2i)   (Z[M] ≡ Z[0]).
 /// <para>
-/// Tables (built once with <see cref="BuildTables"/>, computed in float64 and rounded once): <c>twiddles</c> has
-/// <see cref="TwiddleLength"/> = 2N floats: stage twiddles re/im e^{−πi j/h} for every butterfly half-size
+/// Precision: the frame, the tables and all FFT arithmetic are float64 and only P is rounded to float32. A float32
+/// FFT leaks rounding noise of about 1e−7 of the frame's energy into every bin, which moves the log-mel features of
+/// weak bands next to a strong tone by more than the front end's 1e−3 budget (models/README.md §6); in float64 that
+/// noise is ~1e−16. The cost stays small (N/2 log₂(N/2) / 2 butterflies, 2 or 4 lanes per vector step).
+/// </para>
+/// <para>
+/// Tables (built once with <see cref="BuildTables"/>): <c>twiddles</c> has
+/// <see cref="TwiddleLength"/> = 2N doubles: stage twiddles re/im e^{−πi j/h} for every butterfly half-size
 /// h = 1, 2, 4 … M/2 (j = 0 … h−1, stage h at offset h−1; re block then im block, M−1 each), then the unpack
 /// twiddles cos/sin(2π j/N), j = 0 … M (M+1 each). <c>bitReverse</c> has M entries (the bit-reversal permutation
 /// of log2 M bits). The kernel itself holds no state: the caller owns the tables and the two work spans.
@@ -21,7 +25,7 @@ public static partial class RealFft
     /// <summary>Largest supported N (2²⁰).</summary>
     public const int MaxLength = 1 << 20;
 
-    /// <summary>Floats in the twiddle table for length N (2N).</summary>
+    /// <summary>Doubles in the twiddle table for length N (2N).</summary>
     public static int TwiddleLength(int n) => 2 * n;
 
     /// <summary>Entries in the bit-reversal table for length N (N/2).</summary>
@@ -31,7 +35,7 @@ public static partial class RealFft
     public static bool IsValidLength(int n) => n >= 1 && n <= MaxLength && (n & (n - 1)) == 0;
 
     /// <summary>Fills the twiddle and bit-reversal tables for length N (see the type summary for the layout).</summary>
-    public static void BuildTables(int n, Span<float> twiddles, Span<int> bitReverse)
+    public static void BuildTables(int n, Span<double> twiddles, Span<int> bitReverse)
     {
         CheckLength(n);
         KernelChecks.Elements(twiddles.Length, TwiddleLength(n), "RealFft.BuildTables", "twiddles", "[2N]");
@@ -41,15 +45,15 @@ public static partial class RealFft
             for (int j = 0; j < h; j++)
             {
                 double a = -Math.PI * j / h;
-                twiddles[h - 1 + j] = (float)Math.Cos(a);
-                twiddles[m - 1 + h - 1 + j] = (float)Math.Sin(a);
+                twiddles[h - 1 + j] = Math.Cos(a);
+                twiddles[m - 1 + h - 1 + j] = Math.Sin(a);
             }
         int post = m > 0 ? 2 * (m - 1) : 0;
         for (int j = 0; j <= m && m > 0; j++)
         {
             double a = 2 * Math.PI * j / n;
-            twiddles[post + j] = (float)Math.Cos(a);
-            twiddles[post + m + 1 + j] = (float)Math.Sin(a);
+            twiddles[post + j] = Math.Cos(a);
+            twiddles[post + m + 1 + j] = Math.Sin(a);
         }
         int bits = 0;
         while ((1 << bits) < m) bits++;
@@ -63,26 +67,26 @@ public static partial class RealFft
 
     /// <summary>
     /// power[j] = |X[j]|², j = 0 … N/2, for the N real samples in <paramref name="frame"/> (dispatched variant).
-    /// re and im are work spans of N/2 floats each (overwritten); power has N/2 + 1 floats.
+    /// re and im are work spans of N/2 doubles each (overwritten); power has N/2 + 1 floats.
     /// </summary>
-    public static void PowerSpectrum(ReadOnlySpan<float> frame, ReadOnlySpan<float> twiddles, ReadOnlySpan<int> bitReverse,
-                                     Span<float> re, Span<float> im, Span<float> power)
+    public static void PowerSpectrum(ReadOnlySpan<double> frame, ReadOnlySpan<double> twiddles, ReadOnlySpan<int> bitReverse,
+                                     Span<double> re, Span<double> im, Span<float> power)
     {
         Check(frame, twiddles, bitReverse, re, im, power);
         Run(KernelDispatch.Float32, frame, twiddles, bitReverse, re, im, power);
     }
 
-    /// <summary><see cref="PowerSpectrum(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, Span{float}, Span{float})"/> with an explicit variant.</summary>
-    public static void PowerSpectrum(KernelVariant variant, ReadOnlySpan<float> frame, ReadOnlySpan<float> twiddles, ReadOnlySpan<int> bitReverse,
-                                     Span<float> re, Span<float> im, Span<float> power)
+    /// <summary><see cref="PowerSpectrum(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{int}, Span{double}, Span{double}, Span{float})"/> with an explicit variant.</summary>
+    public static void PowerSpectrum(KernelVariant variant, ReadOnlySpan<double> frame, ReadOnlySpan<double> twiddles, ReadOnlySpan<int> bitReverse,
+                                     Span<double> re, Span<double> im, Span<float> power)
     {
         KernelDispatch.RequireFloat32(variant, "RealFft");
         Check(frame, twiddles, bitReverse, re, im, power);
         Run(variant, frame, twiddles, bitReverse, re, im, power);
     }
 
-    private static void Check(ReadOnlySpan<float> frame, ReadOnlySpan<float> twiddles, ReadOnlySpan<int> bitReverse,
-                              Span<float> re, Span<float> im, Span<float> power)
+    private static void Check(ReadOnlySpan<double> frame, ReadOnlySpan<double> twiddles, ReadOnlySpan<int> bitReverse,
+                              Span<double> re, Span<double> im, Span<float> power)
     {
         int n = frame.Length;
         CheckLength(n);
@@ -99,24 +103,24 @@ public static partial class RealFft
             throw new ArgumentException($"RealFft: length N = {n} is not a power of two between 1 and {MaxLength}; pass a frame of such a length (zero-padded).");
     }
 
-    private static void Run(KernelVariant variant, ReadOnlySpan<float> frame, ReadOnlySpan<float> twiddles, ReadOnlySpan<int> bitReverse,
-                            Span<float> re, Span<float> im, Span<float> power)
+    private static void Run(KernelVariant variant, ReadOnlySpan<double> frame, ReadOnlySpan<double> twiddles, ReadOnlySpan<int> bitReverse,
+                            Span<double> re, Span<double> im, Span<float> power)
     {
         int n = frame.Length;
-        if (n == 1) { power[0] = frame[0] * frame[0]; return; }
+        if (n == 1) { power[0] = (float)(frame[0] * frame[0]); return; }
         Pack(frame, bitReverse, re, im);
         int m = n / 2;
         switch (variant)
         {
-            case KernelVariant.Vector256: PortableStages<W256, Vector256<float>>(twiddles[..(2 * (m - 1))], re, im); break;
-            case KernelVariant.Vector128: PortableStages<W128, Vector128<float>>(twiddles[..(2 * (m - 1))], re, im); break;
+            case KernelVariant.Vector256: Vector256Stages(twiddles[..(2 * (m - 1))], re, im); break;
+            case KernelVariant.Vector128: Vector128Stages(twiddles[..(2 * (m - 1))], re, im); break;
             default: ScalarStages(twiddles[..(2 * (m - 1))], re, im, 1, m); break;
         }
         Unpack(twiddles[(2 * (m - 1))..], re, im, power);
     }
 
     /// <summary>z[k] = x[2 rev(k)] + i x[2 rev(k) + 1] (bit-reversed order, so the stages run in place).</summary>
-    private static void Pack(ReadOnlySpan<float> x, ReadOnlySpan<int> bitReverse, Span<float> re, Span<float> im)
+    private static void Pack(ReadOnlySpan<double> x, ReadOnlySpan<int> bitReverse, Span<double> re, Span<double> im)
     {
         for (int k = 0; k < re.Length; k++)
         {
@@ -131,22 +135,22 @@ public static partial class RealFft
     /// Xe = ((Ar + Br)/2, (Ai − Bi)/2), Xo = ((Ai + Bi)/2, −(Ar − Br)/2), X = Xe + (c − i s)·Xo, c, s = cos, sin(2πj/N).
     /// X[0] = Re Z[0] + Im Z[0], X[M] = Re Z[0] − Im Z[0].
     /// </summary>
-    private static void Unpack(ReadOnlySpan<float> post, ReadOnlySpan<float> re, ReadOnlySpan<float> im, Span<float> power)
+    private static void Unpack(ReadOnlySpan<double> post, ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<float> power)
     {
         int m = re.Length;
-        ReadOnlySpan<float> cos = post[..(m + 1)], sin = post[(m + 1)..];
-        float x0 = re[0] + im[0], xm = re[0] - im[0];
-        power[0] = x0 * x0;
-        power[m] = xm * xm;
+        ReadOnlySpan<double> cos = post[..(m + 1)], sin = post[(m + 1)..];
+        double x0 = re[0] + im[0], xm = re[0] - im[0];
+        power[0] = (float)(x0 * x0);
+        power[m] = (float)(xm * xm);
         for (int j = 1; j < m; j++)
         {
-            float ar = re[j], ai = im[j], br = re[m - j], bi = im[m - j];
-            float er = 0.5f * (ar + br), ei = 0.5f * (ai - bi);
-            float or = 0.5f * (ai + bi), oi = -0.5f * (ar - br);
-            float c = cos[j], s = sin[j];
-            float xr = er + (c * or + s * oi);
-            float xi = ei + (c * oi - s * or);
-            power[j] = xr * xr + xi * xi;
+            double ar = re[j], ai = im[j], br = re[m - j], bi = im[m - j];
+            double er = 0.5 * (ar + br), ei = 0.5 * (ai - bi);
+            double or = 0.5 * (ai + bi), oi = -0.5 * (ar - br);
+            double c = cos[j], s = sin[j];
+            double xr = er + (c * or + s * oi);
+            double xi = ei + (c * oi - s * or);
+            power[j] = (float)(xr * xr + xi * xi);
         }
     }
 }
