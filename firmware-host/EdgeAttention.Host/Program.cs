@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeAttention.Cli;
 using EdgeAttention.Format;
 using EdgeAttention.Host.Cli;
 using EdgeAttention.Host.Commands;
@@ -11,20 +12,8 @@ namespace EdgeAttention.Host;
 /// </summary>
 public static class Program
 {
+    /// <summary>The program's version (the project's Version property).</summary>
     public const string Version = "0.1.0";
-
-    internal const string Usage =
-        "edge-attention " + Version + " — continual transformer attention on edge boards\n" +
-        "usage:\n" +
-        "  edge-attention run --model m.eam --input frames.npy --output logits.npy [--execution continual|recompute]\n" +
-        "  edge-attention stream --model m.eam --source SOURCE [--reply] [--alert-pin N --alert-class NAME --alert-threshold P] [--busy-pin N] [--max-frames N]\n" +
-        "      SOURCE: " + SourceSpec.Forms + "\n" +
-        "  edge-attention selftest [--model m.eam] [--json]\n" +
-        "  edge-attention info [--model m.eam]\n" +
-        "  edge-attention bench [--model m.eam | --preset gtzan|selftest] [--steps N] [--json]\n" +
-        "  edge-attention generate --output m.eam [--preset selftest|gtzan] [--int8]   (a built-in model with random weights)\n" +
-        "  edge-attention --help | --version\n" +
-        "  '<command> --help' shows a command's options.";
 
     public static int Main(string[] args)
     {
@@ -32,57 +21,35 @@ public static class Program
         return Run(args, startTicks, Console.Out, Console.Error);
     }
 
+    /// <summary>The program and its commands (one file each under Commands/).</summary>
+    internal static CliProgram Create(long startTicks) =>
+        new CliProgram("edge-attention", "continual transformer attention on edge boards", typeof(Program).Assembly)
+        {
+            Notes = "exit codes: 0 ok, 1 model or input (or a selftest mismatch), 2 usage, 3 device.",
+        }
+            .Add(RunCommand.Definition)
+            .Add(StreamCommand.Create(startTicks))
+            .Add(SelfTestCommand.Definition)
+            .Add(InfoCommand.Definition)
+            .Add(BenchCommand.Definition)
+            .Add(GenerateCommand.Definition);
+
     internal static int Run(string[] args, long startTicks, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0)
-        {
-            stderr.WriteLine(Usage);
-            return 2;
-        }
-
-        string[] rest = args[1..];
         try
         {
-            switch (args[0])
-            {
-                case "-h" or "--help" or "help":
-                    stdout.WriteLine(Usage);
-                    return 0;
-                case "--version" or "version":
-                    stdout.WriteLine($"edge-attention {Version}");
-                    return 0;
-                case "run":
-                    return RunCommand.Execute(rest);
-                case "stream":
-                    return StreamCommand.Execute(rest, startTicks);
-                case "selftest":
-                    return SelfTestCommand.Execute(rest, stdout, stderr);
-                case "info":
-                    return InfoCommand.Execute(rest, stdout);
-                case "bench":
-                    return BenchCommand.Execute(rest, stdout);
-                case "generate":
-                    return GenerateCommand.Execute(rest, stdout);
-                default:
-                    stderr.WriteLine($"error: unknown command '{args[0]}'; run 'edge-attention --help' for the commands");
-                    return 2;
-            }
-        }
-        catch (HostException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return e.ExitCode;
+            return Create(startTicks).Run(args, stdout, stderr);
         }
         catch (ModelFormatException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
-            return 1;
+            stderr.WriteLine($"error: {CliProgram.OneLine(e.Message)}");
+            return ExitCodes.Input;
         }
         catch (Exception e)
         {
             // Last line of defence: still one line, never a stack trace on a board's console.
-            stderr.WriteLine($"error: {e.GetType().Name}: {e.Message}");
-            return 1;
+            stderr.WriteLine($"error: {e.GetType().Name}: {CliProgram.OneLine(e.Message)}");
+            return ExitCodes.Input;
         }
     }
 }

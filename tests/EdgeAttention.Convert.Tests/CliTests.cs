@@ -59,7 +59,7 @@ public class CliTests
         Assert.Equal("", output);
         Assert.StartsWith("error: ", err);
         Assert.Contains(expected, err.Split('\n')[0]);
-        Assert.Contains("usage:", err);
+        Assert.Contains(args.Length == 0 ? "usage:" : "see 'edge-attention-convert", err);
     }
 
     [Fact]
@@ -71,6 +71,63 @@ public class CliTests
             Assert.Equal(0, code);
             Assert.Contains("usage: edge-attention-convert --config model.json --weights model.safetensors --output model.eam [--quantize int8]", output);
             Assert.Equal("", err);
+        }
+    }
+
+    [Fact]
+    public void VersionAndPerCommandHelp()
+    {
+        (int code, string output, string err) = Run("--version");
+        Assert.Equal(0, code);
+        Assert.StartsWith("edge-attention-convert 0.1.0", output);
+        Assert.Single(output.TrimEnd('\n').Split('\n'));
+        Assert.Equal("", err);
+
+        (code, output, _) = Run("compare", "--help");
+        Assert.Equal(0, code);
+        Assert.StartsWith("usage: edge-attention-convert compare --expected golden.npy --actual logits.npy [--min-agreement SHARE] [--json]", output);
+        Assert.Contains("(default: off)", output);
+        (code, output, _) = Run("inspect", "--help");
+        Assert.Equal(0, code);
+        Assert.StartsWith("usage: edge-attention-convert inspect model.eam", output);
+        (code, output, _) = Run("--help");
+        Assert.Contains("edge-attention-convert compare --expected", output);
+        Assert.Contains("edge-attention-convert --help | --version", output);
+    }
+
+    [Fact]
+    public void UnknownOptionNamesItAndPointsAtHelp()
+    {
+        (int code, _, string err) = Run("compare", "--expected", "a.npy", "--colour", "blue");
+        Assert.Equal(2, code);
+        Assert.Equal("error: unknown argument '--colour' for 'compare'; see 'edge-attention-convert compare --help'", err.TrimEnd('\n'));
+        (code, _, err) = Run("--config", "a", "--colour=blue");
+        Assert.Equal(2, code);
+        Assert.Equal("error: unknown argument '--colour'; see 'edge-attention-convert --help'", err.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void JsonReports()
+    {
+        ConverterTests.Case k = ConverterTests.Write();
+        (int code, string output, string err) = Run("--config", k.Config, "--weights", k.Weights, "--output", k.Output, "--quantize=int8", "--json");
+        Assert.True(code == 0, err);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            Assert.True(doc.RootElement.GetProperty("int8").GetBoolean());
+            Assert.Equal(new FileInfo(k.Output).Length, doc.RootElement.GetProperty("bytes").GetInt64());
+            Assert.Contains(doc.RootElement.GetProperty("quantization_errors").EnumerateArray(), q => q.GetProperty("name").GetString() == "classifier.weight");
+        }
+
+        string g = Path.Combine(k.Dir, "g.npy");
+        Npy.Write(g, [1f, 2f, 3f, 4f], 2, 2);
+        (code, output, err) = Run("compare", $"--expected={g}", $"--actual={g}", "--json");
+        Assert.True(code == 0, err);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            Assert.True(doc.RootElement.GetProperty("match").GetBoolean());
+            Assert.Equal(2, doc.RootElement.GetProperty("steps").GetInt32());
+            Assert.Equal(1.0, doc.RootElement.GetProperty("argmax_agreement").GetDouble());
         }
     }
 

@@ -28,7 +28,8 @@ public class CliTests
     {
         var v = Run("--version");
         Assert.Equal(0, v.Code);
-        Assert.Equal($"edge-attention {Program.Version}", v.Out.Trim());
+        Assert.StartsWith($"edge-attention {Program.Version}", v.Out.Trim());
+        Assert.Single(v.Out.TrimEnd('\n').Split('\n'));
         var h = Run("--help");
         Assert.Equal(0, h.Code);
         Assert.Contains("edge-attention stream", h.Out);
@@ -65,6 +66,80 @@ public class CliTests
         var r = Run(args);
         Assert.Equal(code, r.Code);
         AssertOneLineError(r.Err, message);
+    }
+
+    [Fact]
+    public void EveryCommandsHelp_ExplainsEveryOptionAndItsDefault()
+    {
+        var program = Program.Create(0);
+        Assert.Equal(["run", "stream", "selftest", "info", "bench", "generate"], program.Commands.Select(c => c.Name));
+        foreach (var command in program.Commands)
+        {
+            var o = new StringWriter();
+            Assert.Equal(0, program.Run([command.Name, "--help"], o, TextWriter.Null));
+            string help = o.ToString();
+            foreach (var option in command.Options)
+            {
+                string row = help.Split('\n').Single(l => l.StartsWith($"  {option.Name} ", StringComparison.Ordinal));
+                Assert.Contains(option.Help, row);
+                if (option.Default is not null)
+                {
+                    Assert.Contains($"(default: {option.Default})", row);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("stream")]
+    [InlineData("selftest")]
+    [InlineData("info")]
+    [InlineData("bench")]
+    [InlineData("generate")]
+    public void UnknownOption_NamesIt_SuggestsHelp_ExitsTwo(string command)
+    {
+        var r = Run(command, "--colour", "blue");
+        Assert.Equal(2, r.Code);
+        AssertOneLineError(r.Err, $"unknown argument '--colour' for '{command}'; see 'edge-attention {command} --help'");
+    }
+
+    [Fact]
+    public void KeyEqualsValue_WorksLikeKeySpaceValue()
+    {
+        using var m = new TestModel();
+        var spaced = Run("bench", "--model", m.Path, "--steps", "20", "--json");
+        var joined = Run("bench", $"--model={m.Path}", "--steps=20", "--json");
+        Assert.True(joined.Code == 0, joined.Err);
+        Assert.Equal(spaced.Code, joined.Code);
+        Assert.Equal(20, JsonDocument.Parse(joined.Out).RootElement.GetProperty("steps").GetInt32());
+        AssertOneLineError(Run("bench", "--json=yes").Err, "--json takes no value");
+        AssertOneLineError(Run("bench", "--steps=").Err, "--steps needs a non-empty value");
+        AssertOneLineError(Run("bench", "--steps", "3", "--steps", "4").Err, "--steps given twice");
+    }
+
+    [Fact]
+    public void MissingFrameFile_IsAnInputError_ExitOne()
+    {
+        using var m = new TestModel();
+        var r = Run("stream", "--model", m.Path, "--source", "file:/nonexistent/frames.npy");
+        Assert.Equal(1, r.Code);
+        AssertOneLineError(r.Err, "frame file /nonexistent/frames.npy not found");
+    }
+
+    [Theory]
+    [InlineData("info")]
+    [InlineData("bench")]
+    [InlineData("selftest")]
+    [InlineData("stream")]
+    public void CorruptModel_NamesItsPathOnce(string command)
+    {
+        using var m = new TestModel();
+        File.WriteAllBytes(m.Path, new byte[200]);
+        var r = command == "stream" ? Run(command, "--model", m.Path, "--source", "stdin") : Run(command, "--model", m.Path);
+        Assert.Equal(1, r.Code);
+        AssertOneLineError(r.Err, m.Path);
+        Assert.Equal(1, r.Err.Split(m.Path).Length - 1);
     }
 
     [Fact]
@@ -199,6 +274,15 @@ public class CliTests
         var i = Run("info", "--model", m.Path);
         Assert.Equal(0, i.Code);
         Assert.Contains("classes (3): silence, yes, no", i.Out);
+        var ij = Run("info", "--model", m.Path, "--json");
+        Assert.True(ij.Code == 0, ij.Err);
+        using (var info = JsonDocument.Parse(ij.Out))
+        {
+            Assert.Equal(3, info.RootElement.GetProperty("model").GetProperty("classes").GetArrayLength());
+            Assert.Equal(Program.Version, info.RootElement.GetProperty("version").GetString());
+            Assert.False(string.IsNullOrEmpty(info.RootElement.GetProperty("int8_variant").GetString()));
+        }
+
         var b = Run("bench", "--model", m.Path, "--steps", "50", "--json");
         Assert.True(b.Code == 0, b.Err);
         using var doc = JsonDocument.Parse(b.Out);

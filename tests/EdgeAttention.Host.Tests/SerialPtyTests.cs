@@ -1,4 +1,4 @@
-using EdgeAttention.Host.Native;
+using EdgeAttention.Host.Tests.Native;
 using EdgeAttention.Host.Sinks;
 using EdgeAttention.Host.Sources;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EdgeAttention.Host.Commands;
-using EdgeAttention.Host.Native;
+using EdgeAttention.Host.Tests.Native;
 using EdgeAttention.Host.Sources;
 
 namespace EdgeAttention.Host.Tests;

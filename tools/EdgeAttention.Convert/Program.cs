@@ -1,86 +1,85 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EdgeAttention.Cli;
 using EdgeAttention.Format;
 
 namespace EdgeAttention.Convert;
 
 /// <summary>
-/// edge-attention-convert — contract §5:
-///   edge-attention-convert --config model.json --weights model.safetensors --output model.eam [--quantize int8]
+/// edge-attention-convert (models/README.md §5):
+///   edge-attention-convert --config model.json --weights model.safetensors --output model.eam [--quantize int8] [--json]
 ///   edge-attention-convert inspect model.eam
+///   edge-attention-convert compare --expected golden.npy --actual logits.npy [--min-agreement 0.95] [--json]
+/// Arguments are read by the shared EdgeAttention.Cli reader (same conventions as edge-attention).
 /// Exit codes: 0 success, 1 bad input (one-line "error: ..." on stderr, no output file left), 2 usage error.
 /// </summary>
 public static class Program
 {
-    public const int ExitOk = 0, ExitError = 1, ExitUsage = 2;
+    public const int ExitOk = ExitCodes.Ok, ExitError = ExitCodes.Input, ExitUsage = ExitCodes.Usage;
 
-    public const string Usage =
-        "usage: edge-attention-convert --config model.json --weights model.safetensors --output model.eam [--quantize int8]\n" +
-        "       edge-attention-convert inspect model.eam\n" +
-        "       edge-attention-convert compare --expected golden.npy --actual logits.npy [--min-agreement 0.95]\n" +
-        "\n" +
-        "Converts a model.json config and PyTorch safetensors weights (F32, F16, BF16 or F64) into the flat .eam file\n" +
-        "the edge-attention runtime loads. --quantize int8 stores every Linear weight as per-output-channel symmetric\n" +
-        "int8 and prints each weight's quantization error. 'inspect' prints the tensors, sizes and costs of a .eam file.\n" +
-        "Exit codes: 0 success, 1 bad input, 2 usage error.";
+    /// <summary>The default command: a config and weights in, a .eam out.</summary>
+    internal static readonly Command ConvertCommand = new(
+        "convert",
+        "convert a model.json config and PyTorch safetensors weights (F32, F16, BF16 or F64) into the .eam file the runtime loads",
+        [
+            Option.RequiredValue("--config", "model.json", "the model config (models/README.md §1)"),
+            Option.RequiredValue("--weights", "model.safetensors", "the trained weights"),
+            Option.RequiredValue("--output", "model.eam", "the .eam file to write (atomically; never the config or weights)"),
+            Option.Choice("--quantize", "store every Linear weight as per-output-channel symmetric int8 and report each weight's error", null, "int8"),
+            Option.Flag("--json", "print the conversion report as one JSON object"),
+        ],
+        Convert)
+    {
+        Notes = "Without --quantize every tensor is stored as float32.",
+    };
+
+    internal static readonly Command InspectCommand = new(
+        "inspect",
+        "print the config, tensors, sizes, multiply-adds per step and arena bytes of a .eam file",
+        [],
+        a =>
+        {
+            Inspect.Print(a.Operand!, a.Out);
+            return ExitOk;
+        })
+    {
+        Operand = "model.eam",
+        OperandHelp = "the .eam file to describe",
+    };
+
+    internal static readonly Command CompareCommand = new(
+        "compare",
+        "compare logits written by 'edge-attention run' with reference logits (both [steps, classes])",
+        [
+            Option.RequiredValue("--expected", "golden.npy", "reference logits (e.g. from the PyTorch twin)"),
+            Option.RequiredValue("--actual", "logits.npy", "logits to check"),
+            Option.Value("--min-agreement", "SHARE", "pass when at least this share (0..1) of steps agree on the argmax, instead of the 2e-4 x max(1, max|expected|) tolerance (the int8 criterion)", defaultText: "off"),
+            Option.Flag("--json", "print the comparison as one JSON object"),
+        ],
+        CompareLogits)
+    {
+        Notes = "Exit 0 when the logits match, 1 when they do not (or on bad input).",
+    };
+
+    internal static CliProgram Create()
+    {
+        var program = new CliProgram("edge-attention-convert", "model.json + safetensors -> .eam for the edge-attention runtime", typeof(Program).Assembly)
+        {
+            Default = ConvertCommand,
+            Notes = "exit codes: 0 success, 1 bad input (or a compare mismatch), 2 usage error.",
+        };
+        return program.Add(InspectCommand).Add(CompareCommand);
+    }
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     /// <summary>The whole CLI with injectable output (used by tests).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0)
-            return UsageError(stderr, "no arguments");
-        if (args.Length == 1 && args[0] is "--help" or "-h" or "help")
-        {
-            stdout.WriteLine(Usage);
-            return ExitOk;
-        }
-        if (Array.IndexOf(args, "--help") >= 0 || Array.IndexOf(args, "-h") >= 0)
-        {
-            stdout.WriteLine(Usage);
-            return ExitOk;
-        }
         try
         {
-            if (args[0] == "compare")
-                return Compare.Execute(args[1..], stdout, stderr);
-            if (args[0] == "inspect")
-            {
-                if (args.Length != 2 || args[1].StartsWith("--", StringComparison.Ordinal))
-                    return UsageError(stderr, "inspect takes exactly one .eam file");
-                Inspect.Print(args[1], stdout);
-                return ExitOk;
-            }
-            string? config = null, weights = null, output = null, quantize = null;
-            for (int i = 0; i < args.Length; i++)
-            {
-                string a = args[i];
-                string? inline = null;
-                int eq = a.IndexOf('=');
-                if (a.StartsWith("--", StringComparison.Ordinal) && eq > 0) { inline = a[(eq + 1)..]; a = a[..eq]; }
-                if (a is not ("--config" or "--weights" or "--output" or "--quantize"))
-                    return UsageError(stderr, $"unknown argument '{Clip(args[i])}'");
-                string? value = inline;
-                if (value is null)
-                {
-                    if (i + 1 >= args.Length) return UsageError(stderr, $"{a} needs a value");
-                    value = args[++i];
-                }
-                if (value.Length == 0) return UsageError(stderr, $"{a} needs a non-empty value");
-                switch (a)
-                {
-                    case "--config" when config is null: config = value; break;
-                    case "--weights" when weights is null: weights = value; break;
-                    case "--output" when output is null: output = value; break;
-                    case "--quantize" when quantize is null: quantize = value; break;
-                    default: return UsageError(stderr, $"{a} given twice");
-                }
-            }
-            if (config is null) return UsageError(stderr, "--config is required");
-            if (weights is null) return UsageError(stderr, "--weights is required");
-            if (output is null) return UsageError(stderr, "--output is required");
-            if (quantize is not null and not "int8") return UsageError(stderr, $"--quantize supports only 'int8' (got '{Clip(quantize)}')");
-            ModelConverter.Convert(config, weights, output, quantize == "int8", stdout);
-            return ExitOk;
+            return Create().Run(args, stdout, stderr);
         }
         catch (ModelFormatException e)
         {
@@ -97,20 +96,118 @@ public static class Program
         }
     }
 
+    private static int Convert(CommandLine a)
+    {
+        bool json = a.Has("--json");
+        ConversionReport r = ModelConverter.Convert(a.Required("--config"), a.Required("--weights"), a.Required("--output"),
+            a.String("--quantize") == "int8", json ? TextWriter.Null : a.Out);
+        if (json)
+        {
+            a.Out.WriteLine(Json(w =>
+            {
+                w.WriteString("output", r.OutputPath);
+                w.WriteNumber("bytes", r.OutputBytes);
+                w.WriteBoolean("int8", r.Quantized);
+                w.WriteNumber("parameters", r.ParameterCount);
+                w.WriteStartArray("tensors");
+                foreach (ConvertedTensor t in r.Tensors)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", t.Name);
+                    w.WriteString("dtype", t.DType == TensorDType.Int8 ? "int8" : "float32");
+                    w.WriteString("source_dtype", t.SourceDType);
+                    w.WriteStartArray("shape");
+                    foreach (int s in t.Shape)
+                    {
+                        w.WriteNumberValue(s);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("extras_ignored");
+                foreach (string e in r.ExtrasIgnored)
+                {
+                    w.WriteStringValue(e);
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("quantization_errors");
+                foreach (QuantizationError q in r.QuantizationErrors)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", q.Name);
+                    w.WriteNumber("max_abs", q.MaxAbs);
+                    w.WriteNumber("relative_rms", q.RelativeRms);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }));
+        }
+
+        return ExitOk;
+    }
+
+    private static int CompareLogits(CommandLine a)
+    {
+        double? minAgreement = a.Has("--min-agreement") ? a.Double("--min-agreement", 0, 0, 1) : null;
+        Compare.Result r = Compare.Run(a.Required("--expected"), a.Required("--actual"));
+        bool ok = minAgreement is double min ? r.ArgmaxAgreement >= min : r.MaxAbsError <= r.Tolerance;
+        if (a.Has("--json"))
+        {
+            a.Out.WriteLine(Json(w =>
+            {
+                w.WriteBoolean("match", ok);
+                w.WriteNumber("steps", r.Steps);
+                w.WriteNumber("classes", r.Classes);
+                if (double.IsFinite(r.MaxAbsError))
+                {
+                    w.WriteNumber("max_abs_diff", r.MaxAbsError);
+                }
+                else
+                {
+                    w.WriteNull("max_abs_diff");
+                }
+
+                w.WriteNumber("tolerance", r.Tolerance);
+                w.WriteNumber("argmax_agreement", r.ArgmaxAgreement);
+                if (minAgreement is double m)
+                {
+                    w.WriteNumber("min_agreement", m);
+                }
+            }));
+        }
+        else
+        {
+            a.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(ok ? "match" : "MISMATCH")}: {r.Steps} steps x {r.Classes} classes, max |diff| {r.MaxAbsError:0.###e+0} (tolerance {r.Tolerance:0.###e+0}), argmax agreement {100 * r.ArgmaxAgreement:0.0}%"));
+        }
+
+        return ok ? ExitOk : ExitError;
+    }
+
+    /// <summary>One JSON object written by <paramref name="body"/> (Utf8JsonWriter: no reflection, AOT-safe).</summary>
+    private static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     private static int Fail(TextWriter stderr, string message)
     {
         stderr.WriteLine("error: " + ModelConfigText.OneLine(message));
         return ExitError;
     }
-
-    private static int UsageError(TextWriter stderr, string problem)
-    {
-        stderr.WriteLine($"error: {problem}");
-        stderr.WriteLine(Usage);
-        return ExitUsage;
-    }
-
-    private static string Clip(string s) => ModelConfigText.OneLine(s.Length <= 60 ? s : s[..60] + "...");
 }
 
 internal static class ModelConfigText

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using EdgeAttention.Cli;
 using EdgeAttention.Format;
 using EdgeAttention.Host.Cli;
+using EdgeAttention.Host.Models;
 using EdgeAttention.Host.Pipeline;
 using EdgeAttention.Model;
 
@@ -14,25 +16,25 @@ namespace EdgeAttention.Host.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    public const string Usage =
-        "usage: edge-attention bench [--model m.eam | --preset gtzan|selftest] [--layers L] [--int8] [--steps N] [--execution continual|recompute] [--json]";
+    public static readonly Command Definition = new(
+        "bench",
+        "per-step latency of one session on a generated stream (after the window is full), arena bytes, allocation, memory",
+        [
+            Option.Value("--model", "m.eam", "the model to time", defaultText: "a generated model, see --preset"),
+            Option.Choice("--preset", "generated model to time when --model is not given", "gtzan", "gtzan", "selftest"),
+            Option.Value("--layers", "L", "layers of the generated gtzan model", "1"),
+            Option.Flag("--int8", "generated model with int8 weights"),
+            Option.Value("--steps", "N", "steps timed", "2000"),
+            Option.Choice("--execution", "continual: one new token per step; recompute: the whole window every step (reference)", "continual", "continual", "recompute"),
+            Option.Flag("--json", "print one JSON object instead of text"),
+        ],
+        Execute);
 
-    public static int Execute(string[] args, TextWriter stdout)
+    private static int Execute(CommandLine a)
     {
-        if (ArgReader.WantsHelp(args))
-        {
-            stdout.WriteLine(Usage);
-            return 0;
-        }
-
-        var a = new ArgReader("bench", args, ["--model", "--preset", "--layers", "--steps", "--execution"], ["--int8", "--json"]);
+        TextWriter stdout = a.Out;
         int steps = a.Int("--steps", 2000, 1, 100_000_000);
-        var execution = a.String("--execution") switch
-        {
-            null or "continual" => Execution.Continual,
-            "recompute" => Execution.Recompute,
-            var e => throw new HostException($"--execution must be continual or recompute (got '{e}')"),
-        };
+        var execution = a.String("--execution") == "recompute" ? Execution.Recompute : Execution.Continual;
         string? path = a.String("--model");
         if (path is not null && (a.Has("--preset") || a.Has("--layers") || a.Has("--int8")))
         {
@@ -49,12 +51,12 @@ internal static class BenchCommand
         else
         {
             int layers = a.Int("--layers", 1, 1, 64);
-            ModelConfig config = a.String("--preset") switch
+            if (a.Has("--layers") && a.String("--preset") == "selftest")
             {
-                null or "gtzan" => GeneratedModels.Gtzan(layers),
-                "selftest" => GeneratedModels.SelfTest(),
-                var p => throw new HostException($"--preset must be gtzan or selftest (got '{p}')"),
-            };
+                throw new HostException("--layers applies to --preset gtzan only");
+            }
+
+            ModelConfig config = a.String("--preset") == "selftest" ? GeneratedModels.SelfTest() : GeneratedModels.Gtzan(layers);
             file = SyntheticModel.Create(config, seed: 3, int8: a.Has("--int8"));
             name = config.Name!;
         }
@@ -100,6 +102,6 @@ internal static class BenchCommand
             }
         }
 
-        return 0;
+        return ExitCodes.Ok;
     }
 }

@@ -1,5 +1,7 @@
+using EdgeAttention.Cli;
 using EdgeAttention.Format;
 using EdgeAttention.Host.Cli;
+using EdgeAttention.Host.Models;
 using EdgeAttention.Model;
 
 namespace EdgeAttention.Host.Commands;
@@ -12,25 +14,26 @@ namespace EdgeAttention.Host.Commands;
 /// </summary>
 internal static class GenerateCommand
 {
-    public const string Usage = "usage: edge-attention generate --output m.eam [--preset selftest|gtzan] [--layers L] [--int8] [--seed N]";
+    public static readonly Command Definition = new(
+        "generate",
+        "write a built-in model with random weights (deterministic by seed) to try the pipeline before a trained model exists",
+        [
+            Option.RequiredValue("--output", "m.eam", "the .eam file to write (atomically)"),
+            Option.Choice("--preset", "selftest: small 2-layer model; gtzan: GTZAN-sized (F=128, d=192, n=120)", "selftest", "selftest", "gtzan"),
+            Option.Value("--layers", "L", "layers of the gtzan preset", "1"),
+            Option.Flag("--int8", "int8 weights"),
+            Option.Value("--seed", "N", "seed of the random weights", "1"),
+        ],
+        Execute);
 
-    public static int Execute(string[] args, TextWriter stdout)
+    private static int Execute(CommandLine a)
     {
-        if (ArgReader.WantsHelp(args))
-        {
-            stdout.WriteLine(Usage);
-            return 0;
-        }
-
-        var a = new ArgReader("generate", args, ["--output", "--preset", "--layers", "--seed"], ["--int8"]);
-        string output = a.Required("--output", "pass --output <path of the .eam to write>");
+        TextWriter stdout = a.Out;
+        string output = a.Required("--output");
         int layers = a.Int("--layers", 1, 1, 64);
-        ModelConfig config = a.String("--preset") switch
-        {
-            null or "selftest" => a.Has("--layers") ? throw new HostException("--layers applies to --preset gtzan only") : GeneratedModels.SelfTest(),
-            "gtzan" => GeneratedModels.Gtzan(layers),
-            var p => throw new HostException($"--preset must be gtzan or selftest (got '{p}')"),
-        };
+        ModelConfig config = a.String("--preset") == "gtzan"
+            ? GeneratedModels.Gtzan(layers)
+            : a.Has("--layers") ? throw new HostException("--layers applies to --preset gtzan only") : GeneratedModels.SelfTest();
         byte[] bytes = SyntheticModel.CreateBytes(config, a.Int("--seed", 1, 0, int.MaxValue), a.Has("--int8"));
         string full = Path.GetFullPath(output);
         string? dir = Path.GetDirectoryName(full);

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using EdgeAttention.Cli;
 using EdgeAttention.Format;
 using EdgeAttention.Host.Cli;
+using EdgeAttention.Host.Models;
 using EdgeAttention.Host.Pipeline;
+using EdgeAttention.Host.Platform;
 using EdgeAttention.Host.Sinks;
 using EdgeAttention.Kernels;
 using EdgeAttention.Model;
@@ -20,19 +23,24 @@ namespace EdgeAttention.Host.Commands;
 /// </summary>
 internal static class SelfTestCommand
 {
-    public const string Usage = "usage: edge-attention selftest [--model m.eam] [--frames N] [--json]";
+    public static readonly Command Definition = new(
+        "selftest",
+        "check this board in seconds: kernels vs the scalar reference, continual vs recompute, NaN rejection, latency, allocation",
+        [
+            Option.Value("--model", "m.eam", "the model to check", defaultText: "built-in generated float32 and int8 models"),
+            Option.Value("--frames", "N", "frames streamed per model; 0: 2n + 48 (n = window)", "0"),
+            Option.Flag("--json", "print one JSON object instead of text"),
+        ],
+        Execute)
+    {
+        Notes = "Exit code 0 when everything matches, 1 on any mismatch.",
+    };
 
     private const double RelativeTolerance = 2e-4;
 
-    public static int Execute(string[] args, TextWriter stdout, TextWriter stderr)
+    private static int Execute(CommandLine a)
     {
-        if (ArgReader.WantsHelp(args))
-        {
-            stdout.WriteLine(Usage);
-            return 0;
-        }
-
-        var a = new ArgReader("selftest", args, ["--model", "--frames"], ["--json"]);
+        TextWriter stdout = a.Out;
         bool json = a.Has("--json");
         int framesArg = a.Int("--frames", 0, 0, 1_000_000);
         var inv = CultureInfo.InvariantCulture;

@@ -2,7 +2,9 @@ using System.Device.Gpio;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using EdgeAttention.Cli;
 using EdgeAttention.Host.Cli;
+using EdgeAttention.Host.Models;
 using EdgeAttention.Host.Pipeline;
 using EdgeAttention.Host.Sinks;
 using EdgeAttention.Host.Sources;
@@ -18,45 +20,57 @@ namespace EdgeAttention.Host.Commands;
 /// </summary>
 internal static class StreamCommand
 {
-    public const string Usage =
-        "usage: edge-attention stream --model m.eam --source SOURCE [--reply] [--alert-pin N --alert-class NAME --alert-threshold P] [--busy-pin N] [--max-frames N] [--ring FRAMES] [--execution continual|recompute]\n" +
-        "  SOURCE: " + SourceSpec.Forms + "\n" +
-        "  stdout: one JSON line per step once the window is full; stderr: a summary JSON line at the end.";
+    private static readonly Option[] Options =
+    [
+        Option.RequiredValue("--model", "m.eam", "the model (.eam)"),
+        Option.RequiredValue("--source", "SOURCE", "where frames come from: serial, gpio, file or stdin (forms below)"),
+        Option.Flag("--reply", "send a reply frame per step back on the serial port (serial sources only; PROTOCOL.md)"),
+        Option.Value("--alert-pin", "N", "GPIO line (BCM number) driven high while --alert-class scores at least --alert-threshold", defaultText: "off"),
+        Option.Value("--alert-class", "NAME", "class name (or index) that drives --alert-pin", defaultText: "none"),
+        Option.Value("--alert-threshold", "P", "softmax score in 0..1 at which the alert pin goes high", "0.5"),
+        Option.Value("--busy-pin", "N", "GPIO line (BCM number) high while a step runs", defaultText: "off"),
+        Option.Value("--max-frames", "N", "stop after N frames; 0: run until the source ends or SIGINT/SIGTERM", "0"),
+        Option.Value("--ring", "FRAMES", "frames the source thread may queue ahead of the model", "64"),
+        Option.Choice("--execution", "continual: one new token per step; recompute: the whole window every step (reference)", "continual", "continual", "recompute"),
+    ];
 
-    private static readonly string[] ValueOptions =
-        ["--model", "--source", "--alert-pin", "--alert-class", "--alert-threshold", "--busy-pin", "--max-frames", "--ring", "--execution"];
+    private const string Notes =
+        "SOURCE: " + SourceSpec.Forms + "\n" +
+        "stdout: one JSON line per step once the window is full; stderr: a summary JSON line at the end.";
 
-    private static readonly string[] FlagOptions = ["--reply"];
+    /// <summary>The command as the program runs it: the process's stdout/stdin and the board's GPIO.</summary>
+    public static Command Create(long startTicks) => Define(a =>
+    {
+        return Execute(a, Console.OpenStandardOutput(), Console.OpenStandardInput(), null, startTicks, CancellationToken.None);
+    });
 
-    public static int Execute(string[] args, long startTicks) =>
-        Execute(args, Console.OpenStandardOutput(), Console.Error, Console.OpenStandardInput(), null, startTicks, CancellationToken.None);
-
+    /// <summary>Runs with explicit streams (tests).</summary>
     /// <param name="gpio">GPIO controller factory (tests pass a fake driver); null: the board's controller.</param>
     public static int Execute(string[] args, Stream stdout, TextWriter stderr, Stream stdin, Func<GpioController>? gpio, long startTicks, CancellationToken cancel)
     {
-        if (ArgReader.WantsHelp(args))
-        {
-            var usage = System.Text.Encoding.UTF8.GetBytes(Usage + "\n");
-            stdout.Write(usage, 0, usage.Length);
-            stdout.Flush();
-            return 0;
-        }
+        using var text = new StreamWriter(stdout, leaveOpen: true) { AutoFlush = true };
+        var program = new CliProgram("edge-attention", "stream", typeof(Program).Assembly)
+            .Add(Define(a => Execute(a, stdout, stdin, gpio, startTicks, cancel)));
+        return program.Run(["stream", .. args], text, stderr);
+    }
 
-        var a = new ArgReader("stream", args, ValueOptions, FlagOptions);
-        string modelPath = a.Required("--model", "pass --model <path to .eam>");
-        var spec = SourceSpec.Parse(a.Required("--source", "pass --source " + SourceSpec.Forms));
+    private static Command Define(Func<CommandLine, int> run) => new("stream", "run the model on a live source: one JSON line per step, optional replies and pins", Options, run)
+    {
+        Notes = Notes,
+    };
+
+    private static int Execute(CommandLine a, Stream stdout, Stream stdin, Func<GpioController>? gpio, long startTicks, CancellationToken cancel)
+    {
+        TextWriter stderr = a.Error;
+        string modelPath = a.Required("--model");
+        var spec = SourceSpec.Parse(a.Required("--source"));
         long maxFrames = a.Long("--max-frames", 0, 0, long.MaxValue);
         int ringFrames = a.Int("--ring", 64, 1, 1 << 16);
         int alertPin = a.Int("--alert-pin", -1, 0, 1023);
         int busyPin = a.Int("--busy-pin", -1, 0, 1023);
         float threshold = (float)a.Double("--alert-threshold", 0.5, 0, 1);
         bool reply = a.Has("--reply");
-        var execution = a.String("--execution") switch
-        {
-            null or "continual" => Execution.Continual,
-            "recompute" => Execution.Recompute,
-            var e => throw new HostException($"--execution must be continual or recompute (got '{e}')"),
-        };
+        var execution = a.String("--execution") == "recompute" ? Execution.Recompute : Execution.Continual;
         if (reply && spec.Kind != "serial")
         {
             throw new HostException("--reply needs a serial source (replies go back on the same port)");
@@ -83,7 +97,8 @@ internal static class StreamCommand
         var sinks = new List<ISink> { new JsonLinesSink(stdout, model.ClassNames) };
         if (reply)
         {
-            sinks.Add(new SerialReplySink((SerialSource)source, model.Classes));
+            var port = source.Replies ?? throw new HostException($"{source.Description} cannot carry replies; drop --reply");
+            sinks.Add(new SerialReplySink(port, model.Classes));
         }
 
         PinSink? pins = null;
@@ -120,10 +135,10 @@ internal static class StreamCommand
         if (error is not null && !stop.IsCancellationRequested && (maxFrames == 0 || loop.Frames < maxFrames))
         {
             stderr.WriteLine($"error: {error}");
-            return 1;
+            return ExitCodes.Input;
         }
 
-        return 0;
+        return ExitCodes.Ok;
     }
 
     private static int ResolveClass(string name, IReadOnlyList<string> classes)

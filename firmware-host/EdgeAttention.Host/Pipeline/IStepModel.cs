@@ -1,17 +1,6 @@
+using EdgeAttention.Model;
+
 namespace EdgeAttention.Host.Pipeline;
-
-/// <summary>Outcome of one model step (mirrors EdgeAttention.Model.StepStatus).</summary>
-internal enum StepResult
-{
-    /// <summary>Frame accepted; the window is not full yet, no logits.</summary>
-    Warmup,
-
-    /// <summary>Logits written.</summary>
-    Ready,
-
-    /// <summary>Frame refused (NaN/Inf or wrong length); state untouched.</summary>
-    Rejected,
-}
 
 /// <summary>
 /// What the streaming loop needs from a model: the Session adapter in production, small fakes in tests.
@@ -28,5 +17,6 @@ internal interface IStepModel
     /// <summary>Window n: outputs exist from stream position n − 1 on.</summary>
     int Window { get; }
 
-    StepResult Step(ReadOnlySpan<float> frame, Span<float> logits);
+    /// <summary>Ready: logits written; Warmup: accepted, window not full; Rejected: refused (NaN/Inf), state untouched.</summary>
+    StepStatus Step(ReadOnlySpan<float> frame, Span<float> logits);
 }

@@ -20,10 +20,5 @@ internal sealed class SessionModel : IStepModel
 
     public int Window => _session.Config.Window;
 
-    public StepResult Step(ReadOnlySpan<float> frame, Span<float> logits) => _session.Step(frame, logits) switch
-    {
-        StepStatus.Ready => StepResult.Ready,
-        StepStatus.Warmup => StepResult.Warmup,
-        _ => StepResult.Rejected,
-    };
+    public StepStatus Step(ReadOnlySpan<float> frame, Span<float> logits) => _session.Step(frame, logits);
 }

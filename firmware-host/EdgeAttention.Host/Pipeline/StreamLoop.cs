@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EdgeAttention.Host.Sinks;
 using EdgeAttention.Host.Sources;
+using EdgeAttention.Model;
 
 namespace EdgeAttention.Host.Pipeline;
 
@@ -83,13 +84,13 @@ internal sealed class StreamLoop
         long t1 = Stopwatch.GetTimestamp();
         _pins?.EndStep();
         Frames++;
-        if (result == StepResult.Rejected)
+        if (result == StepStatus.Rejected)
         {
             ModelRejected++;
             return;
         }
 
-        if (result != StepResult.Ready)
+        if (result != StepStatus.Ready)
         {
             return;
         }

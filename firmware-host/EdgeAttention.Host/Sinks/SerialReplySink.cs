@@ -3,15 +3,15 @@ using EdgeAttention.Host.Sources;
 namespace EdgeAttention.Host.Sinks;
 
 /// <summary>
-/// Sends a reply frame (kind 0x81, see PROTOCOL.md) back on the serial port after every step: sequence = step
+/// Sends a reply frame (kind 0x81, see PROTOCOL.md) back on the reply channel (the serial port) after every step: sequence = step
 /// (low 32 bits), payload = top class, class count, score, logits. Encoded into a preallocated buffer.
 /// </summary>
 internal sealed class SerialReplySink : ISink
 {
-    private readonly SerialSource _port;
+    private readonly IReplyChannel _port;
     private readonly byte[] _buffer;
 
-    public SerialReplySink(SerialSource port, int classes)
+    public SerialReplySink(IReplyChannel port, int classes)
     {
         _port = port;
         _buffer = new byte[SerialProtocol.FrameBytes(8 + classes * 4)];

@@ -27,10 +27,3 @@ internal readonly struct StepOutput
 
     public long Missing { get; init; }
 }
-
-/// <summary>A consumer of step outputs. Called on the inference thread; must not allocate.</summary>
-internal interface ISink : IDisposable
-{
-    /// <summary>logits [C]; probabilities [C] = softmax(logits).</summary>
-    void OnStep(in StepOutput output, ReadOnlySpan<float> logits, ReadOnlySpan<float> probabilities);
-}

@@ -18,4 +18,7 @@ internal interface ISource : IDisposable
     void Start(FrameRing ring);
 
     void Stop();
+
+    /// <summary>The channel replies go back on (a serial port); null when the source cannot carry them.</summary>
+    IReplyChannel? Replies { get; }
 }

@@ -11,7 +11,7 @@ namespace EdgeAttention.Host.Sources;
 /// closed and reopened with exponential backoff 100 ms → 5 s; the reconnects are counted.
 /// Replies (<see cref="Sinks.SerialReplySink"/>) are written through <see cref="WriteReply"/>.
 /// </summary>
-internal sealed class SerialSource : ThreadedSource
+internal sealed class SerialSource : ThreadedSource, IReplyChannel
 {
     private const int ReadTimeoutMs = 100;
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
@@ -37,6 +37,8 @@ internal sealed class SerialSource : ThreadedSource
     public override int Features => _frame.Length;
 
     public SerialFrameDecoder Decoder => _decoder;
+
+    public override IReplyChannel? Replies => this;
 
     public long RepliesDropped { get; private set; }
 

@@ -2,8 +2,9 @@ using System.Device.Gpio;
 using System.Device.Gpio.Drivers;
 using System.Device.I2c;
 using System.Device.Spi;
-using EdgeAttention.Format;
+using EdgeAttention.Cli;
 using EdgeAttention.Host.Cli;
+using EdgeAttention.Host.Models;
 
 namespace EdgeAttention.Host.Sources;
 
@@ -28,20 +29,10 @@ internal static class SourceFactory
         double rate = spec.Double("rate", 0, 0, 1_000_000);
         if (!File.Exists(spec.Target))
         {
-            throw new HostException($"frame file {spec.Target} not found; pass --source file:<path to a [T, {features}] .npy>");
+            throw new HostException($"frame file {spec.Target} not found; pass --source file:<path to a [T, {features}] .npy>", ExitCodes.Input);
         }
 
-        float[] data;
-        int rows, cols;
-        try
-        {
-            data = Npy.Read(spec.Target, out rows, out cols);
-        }
-        catch (ModelFormatException e)
-        {
-            throw new HostException(e.Message, 1);
-        }
-
+        float[] data = ModelLoader.ReadFrames(spec.Target, out int rows, out int cols);
         if (cols != features)
         {
             throw new HostException($"{spec.Target} has {cols} features per frame but the model takes {features}; give frames of shape [T, {features}]", 1);

@@ -13,6 +13,8 @@ internal abstract class ThreadedSource : ISource
 
     public abstract int Features { get; }
 
+    public virtual IReplyChannel? Replies => null;
+
     protected CancellationToken StopToken => _stop.Token;
 
     public abstract void Open();

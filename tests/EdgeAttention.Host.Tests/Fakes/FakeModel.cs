@@ -1,4 +1,5 @@
 using EdgeAttention.Host.Pipeline;
+using EdgeAttention.Model;
 
 namespace EdgeAttention.Host.Tests.Fakes;
 
@@ -29,7 +30,7 @@ internal sealed class FakeModel : IStepModel
 
     public long Seen => _seen;
 
-    public StepResult Step(ReadOnlySpan<float> frame, Span<float> logits)
+    public StepStatus Step(ReadOnlySpan<float> frame, Span<float> logits)
     {
         foreach (float v in frame)
         {
@@ -38,7 +39,7 @@ internal sealed class FakeModel : IStepModel
 
         if (++_seen < Window)
         {
-            return StepResult.Warmup;
+            return StepStatus.Warmup;
         }
 
         for (int c = 0; c < logits.Length; c++)
@@ -46,6 +47,6 @@ internal sealed class FakeModel : IStepModel
             logits[c] = frame[0] * (c + 1) - c;
         }
 
-        return StepResult.Ready;
+        return StepStatus.Ready;
     }
 }

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using EdgeAttention.Kernels;
 
-namespace EdgeAttention.Host.Commands;
+namespace EdgeAttention.Host.Platform;
 
 /// <summary>Architecture and instruction-set extensions for `info` and `selftest` (detection lives in KernelDispatch).</summary>
 internal static class CpuFeatures

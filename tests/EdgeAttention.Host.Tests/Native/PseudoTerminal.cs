@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace EdgeAttention.Host.Native;
+namespace EdgeAttention.Host.Tests.Native;
 
 /// <summary>
 /// A pseudo-terminal pair in raw mode: whatever is written to <see cref="Write"/> (the master side) arrives at
 /// <see cref="SlavePath"/> exactly as a serial device would deliver it, and what a program writes to the slave can be
-/// read back with <see cref="Read"/>. Used by the serial tests and by `selftest --serial-loopback`.
+/// read back with <see cref="Read"/>. Used by the serial tests.
 /// </summary>
 internal sealed class PseudoTerminal : IDisposable
 {

@@ -1,6 +1,6 @@
 using EdgeAttention.Format;
 
-namespace EdgeAttention.Host.Commands;
+namespace EdgeAttention.Host.Models;
 
 /// <summary>Configs of the built-in generated models (weights from SyntheticModel.Create, deterministic by seed).</summary>
 internal static class GeneratedModels

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace EdgeAttention.Host.Native;
+namespace EdgeAttention.Host.Tests.Native;
 
 /// <summary>
-/// The few libc calls the host needs (pseudo-terminals for the serial tests and `selftest`, raw fd I/O, termios).
+/// The few libc calls the serial tests need (pseudo-terminals, raw fd I/O, termios).
 /// LibraryImport (source-generated, NativeAOT-safe). glibc ≥ 2.34 has openpty in libc itself (no libutil).
 /// </summary>
 internal static partial class LibC

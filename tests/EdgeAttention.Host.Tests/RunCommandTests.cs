@@ -1,0 +1,218 @@
+using EdgeAttention.Format;
+using EdgeAttention.Model;
+
+namespace EdgeAttention.Host.Tests;
+
+/// <summary>`edge-attention run` in process (models/README.md §5): logits of every ready step, one-line errors.</summary>
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ea-run-").FullName;
+
+    private readonly ModelConfig _config = new()
+    {
+        Name = "run-test",
+        InputFeatures = 6,
+        DModel = 16,
+        Heads = 2,
+        Window = 10,
+        Layers = 2,
+        FfDim = 24,
+        Positional = PositionalKind.Recycling,
+        PositionalPeriod = 7,
+        Attention = AttentionKind.Nystrom,
+        Landmarks = 3,
+        LandmarkMode = LandmarkMode.Continual,
+        FinalNorm = true,
+        Classes = ["c0", "c1", "c2"],
+    };
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Path(string name) => System.IO.Path.Combine(_dir, name);
+
+    private string WriteModel()
+    {
+        string p = Path("model.eam");
+        File.WriteAllBytes(p, SyntheticModel.CreateBytes(_config, seed: 5));
+        return p;
+    }
+
+    /// <summary>T frames of F floats, U(−2, 2) around a slow drift, deterministic.</summary>
+    private static float[][] Frames(int t, int f, int seed)
+    {
+        var rng = new Random(seed);
+        var frames = new float[t][];
+        for (int i = 0; i < t; i++)
+        {
+            frames[i] = new float[f];
+            for (int j = 0; j < f; j++)
+            {
+                frames[i][j] = (float)(Math.Sin(0.1 * i + j) + (rng.NextDouble() * 4 - 2));
+            }
+        }
+
+        return frames;
+    }
+
+    private string WriteFrames(float[][] frames, string name = "frames.npy")
+    {
+        string p = Path(name);
+        int cols = frames.Length > 0 ? frames[0].Length : _config.InputFeatures;
+        Npy.Write(p, frames.SelectMany(r => r).ToArray(), frames.Length, cols);
+        return p;
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(["run", .. args], 0, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Theory]
+    [InlineData("continual")]
+    [InlineData("recompute")]
+    public void WritesTheLogitsOfEveryReadyStep(string execution)
+    {
+        string model = WriteModel();
+        float[][] frames = Frames(3 * _config.Window + 2, _config.InputFeatures, seed: 6);
+        string input = WriteFrames(frames), outputPath = Path("logits.npy");
+        (int code, string stdout, string err) = Run("--model", model, "--input", input, "--output", outputPath, "--execution", execution);
+        Assert.True(code == 0, err);
+        Assert.Equal("", stdout);
+
+        float[] logits = Npy.Read(outputPath, out int rows, out int cols);
+        Assert.Equal(frames.Length - _config.Window + 1, rows);
+        Assert.Equal(_config.Classes.Count, cols);
+        using ModelFile file = ModelFile.Open(model);
+        using var s = new Session(file, execution == "continual" ? Execution.Continual : Execution.Recompute);
+        var step = new float[s.Classes];
+        int j = 0;
+        foreach (float[] frame in frames)
+        {
+            if (s.Step(frame, step) == StepStatus.Ready)
+            {
+                Assert.Equal(step, logits.AsSpan(j++ * cols, cols).ToArray());
+            }
+        }
+
+        Assert.Equal(rows, j);
+    }
+
+    [Fact]
+    public void Success_PrintsOneSummaryLineToStderr()
+    {
+        string model = WriteModel();
+        string input = WriteFrames(Frames(25, _config.InputFeatures, seed: 2)), output = Path("logits.npy");
+        (int code, _, string err) = Run("--model", model, "--input", input, "--output", output);
+        Assert.Equal(0, code);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith($"wrote {output}: logits [16, 3] from 25 frames (continual", err);
+    }
+
+    [Fact]
+    public void KeyEqualsValueForm_IsAccepted()
+    {
+        string model = WriteModel();
+        string input = WriteFrames(Frames(12, _config.InputFeatures, seed: 2)), output = Path("logits.npy");
+        (int code, _, string err) = Run($"--model={model}", $"--input={input}", $"--output={output}", "--execution=recompute");
+        Assert.True(code == 0, err);
+        Npy.Read(output, out int rows, out _);
+        Assert.Equal(3, rows);
+    }
+
+    [Fact]
+    public void FewerFramesThanTheWindowGiveAnEmptyArray()
+    {
+        string model = WriteModel();
+        string input = WriteFrames(Frames(_config.Window - 1, _config.InputFeatures, seed: 1));
+        (int code, _, string err) = Run("--model", model, "--input", input, "--output", Path("out.npy"));
+        Assert.Equal(0, code);
+        Assert.Contains("fewer than the window", err);
+        float[] logits = Npy.Read(Path("out.npy"), out int rows, out int cols);
+        Assert.Equal(0, rows);
+        Assert.Equal(_config.Classes.Count, cols);
+        Assert.Empty(logits);
+    }
+
+    [Fact]
+    public void OutputEqualToModelOrInput_IsRefused_AndNothingIsOverwritten()
+    {
+        string model = WriteModel();
+        string input = WriteFrames(Frames(20, _config.InputFeatures, seed: 1));
+        byte[] modelBytes = File.ReadAllBytes(model), inputBytes = File.ReadAllBytes(input);
+        foreach ((string output, string which) in new[] { (model, "model"), (input, "input"), (System.IO.Path.Combine(_dir, ".", "model.eam"), "model") })
+        {
+            (int code, _, string err) = Run("--model", model, "--input", input, "--output", output);
+            Assert.Equal(2, code);
+            Assert.StartsWith("error: ", err);
+            Assert.Contains($"is the {which} file", err);
+            Assert.Single(err.TrimEnd('\n').Split('\n'));
+        }
+
+        Assert.Equal(modelBytes, File.ReadAllBytes(model));
+        Assert.Equal(inputBytes, File.ReadAllBytes(input));
+    }
+
+    [Fact]
+    public void UnwritableOutput_NamesTheUsersPath_NotATempFile()
+    {
+        string model = WriteModel();
+        string input = WriteFrames(Frames(20, _config.InputFeatures, seed: 1));
+        string output = Path("no/such/dir/x.npy");
+        (int code, _, string err) = Run("--model", model, "--input", input, "--output", output);
+        Assert.Equal(1, code);
+        Assert.Equal($"error: cannot write {output}: its folder does not exist; create it first", err.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void BadInputsFailWithOneLineAndNoOutput()
+    {
+        string model = WriteModel();
+        string good = WriteFrames(Frames(20, _config.InputFeatures, seed: 1));
+        float[][] nan = Frames(20, _config.InputFeatures, seed: 1);
+        nan[13][2] = float.NaN;
+        string nanInput = WriteFrames(nan, "nan.npy");
+        string wide = WriteFrames(Frames(20, _config.InputFeatures + 1, seed: 1), "wide.npy");
+        string garbage = Path("garbage.eam");
+        File.WriteAllText(garbage, "not a model");
+        string notNpy = Path("text.npy");
+        File.WriteAllText(notNpy, "hello");
+        string outPath = Path("logits.npy");
+
+        var cases = new (string[] Args, int Code, string Needle)[]
+        {
+            (["--model", Path("missing.eam"), "--input", good, "--output", outPath], 1, "missing.eam"),
+            (["--model", garbage, "--input", good, "--output", outPath], 1, "error:"),
+            (["--model", model, "--input", Path("missing.npy"), "--output", outPath], 1, "missing.npy"),
+            (["--model", model, "--input", _dir, "--output", outPath], 1, "error:"),
+            (["--model", model, "--input", notNpy, "--output", outPath], 1, "error:"),
+            (["--model", model, "--input", nanInput, "--output", outPath], 1, "row 13"),
+            (["--model", model, "--input", wide, "--output", outPath], 1, "features"),
+            (["--model", model, "--input", good, "--output", outPath, "--execution", "fast"], 2, "--execution"),
+            (["--model", model, "--input", good], 2, "--output"),
+            (["--model", model, "--input", good, "--output"], 2, "needs a value"),
+            (["--bogus"], 2, "unknown argument"),
+        };
+        foreach ((string[] args, int expectedCode, string needle) in cases)
+        {
+            (int code, _, string err) = Run(args);
+            Assert.True(code == expectedCode, $"{string.Join(' ', args)} → {code}: {err}");
+            Assert.StartsWith("error: ", err);
+            Assert.Contains(needle, err);
+            Assert.Single(err.TrimEnd('\n').Split('\n'));
+            Assert.DoesNotContain("_", err.Replace(_dir, string.Empty, StringComparison.Ordinal)); // no bare resource keys
+            Assert.False(File.Exists(outPath), $"{string.Join(' ', args)} left an output file");
+        }
+    }
+
+    [Fact]
+    public void HelpPrintsEveryOptionAndItsDefault()
+    {
+        (int code, string o, _) = Run("--help");
+        Assert.Equal(0, code);
+        Assert.StartsWith("usage: edge-attention run --model m.eam --input frames.npy --output logits.npy [--execution continual|recompute]", o);
+        Assert.Contains("(default: continual)", o);
+    }
+}
