@@ -299,13 +299,14 @@ public class CliTests
             var g = Run("generate", "--output", path, "--int8");
             Assert.True(g.Code == 0, g.Err);
             Assert.True(File.Exists(path));
-            Assert.False(File.Exists(path + ".tmp"));
+            Assert.Single(Directory.GetFiles(dir.FullName)); // no temp file left
             var i = Run("info", "--model", path);
             Assert.Equal(0, i.Code);
             Assert.Contains("window 24", i.Out);
-            var bad = Run("generate", "--output", Path.Combine(dir.FullName, "no", "such", "m.eam"));
-            Assert.Equal(2, bad.Code);
-            AssertOneLineError(bad.Err, "does not exist");
+            string nowhere = Path.Combine(dir.FullName, "no", "such", "m.eam");
+            var bad = Run("generate", "--output", nowhere);
+            Assert.Equal(1, bad.Code);
+            AssertOneLineError(bad.Err, $"cannot write {nowhere}: its folder does not exist; create it first");
         }
         finally
         {

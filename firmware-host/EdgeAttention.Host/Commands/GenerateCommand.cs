@@ -10,7 +10,7 @@ namespace EdgeAttention.Host.Commands;
 /// <c>edge-attention generate --output m.eam [--preset selftest|gtzan] [--layers L] [--int8] [--seed N]</c>:
 /// writes a built-in generated model (random weights from SyntheticModel, deterministic by seed) so the whole
 /// pipeline — stream, sensors, pins — can be tried and measured on a board before a trained model exists.
-/// Written atomically (temp file + rename).
+/// Written atomically (AtomicFile: temp file + rename).
 /// </summary>
 internal static class GenerateCommand
 {
@@ -35,17 +35,16 @@ internal static class GenerateCommand
             ? GeneratedModels.Gtzan(layers)
             : a.Has("--layers") ? throw new HostException("--layers applies to --preset gtzan only") : GeneratedModels.SelfTest();
         byte[] bytes = SyntheticModel.CreateBytes(config, a.Int("--seed", 1, 0, int.MaxValue), a.Has("--int8"));
-        string full = Path.GetFullPath(output);
-        string? dir = Path.GetDirectoryName(full);
-        if (dir is null || !Directory.Exists(dir))
+        try
         {
-            throw new HostException($"folder of {output} does not exist; create it first");
+            AtomicFile.Write(output, s => s.Write(bytes));
+        }
+        catch (Exception e) when (IoErrors.IsIo(e))
+        {
+            throw new HostException(IoErrors.Describe(e, output, "write"), ExitCodes.Input);
         }
 
-        string temp = full + ".tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, full, overwrite: true);
         stdout.WriteLine($"wrote {output}: {config.Name}, F={config.InputFeatures} d={config.DModel} heads={config.Heads} n={config.Window} layers={config.Layers} classes={config.Classes.Count}, {bytes.Length} bytes");
-        return 0;
+        return ExitCodes.Ok;
     }
 }

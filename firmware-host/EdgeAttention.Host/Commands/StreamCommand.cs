@@ -39,12 +39,10 @@ internal static class StreamCommand
         "stdout: one JSON line per step once the window is full; stderr: a summary JSON line at the end.";
 
     /// <summary>The command as the program runs it: the process's stdout/stdin and the board's GPIO.</summary>
-    public static Command Create(long startTicks) => Define(a =>
-    {
-        return Execute(a, Console.OpenStandardOutput(), Console.OpenStandardInput(), null, startTicks, CancellationToken.None);
-    });
+    public static Command Create(long startTicks) =>
+        Define(a => Execute(a, Console.OpenStandardOutput(), Console.OpenStandardInput(), null, startTicks, CancellationToken.None));
 
-    /// <summary>Runs with explicit streams (tests).</summary>
+    /// <summary>Runs with explicit streams (tests): parses <paramref name="args"/> like the program does.</summary>
     /// <param name="gpio">GPIO controller factory (tests pass a fake driver); null: the board's controller.</param>
     public static int Execute(string[] args, Stream stdout, TextWriter stderr, Stream stdin, Func<GpioController>? gpio, long startTicks, CancellationToken cancel)
     {
