@@ -33,7 +33,9 @@ public static class Program
             .Add(SelfTestCommand.Definition)
             .Add(InfoCommand.Definition)
             .Add(BenchCommand.Definition)
-            .Add(GenerateCommand.Definition);
+            .Add(GenerateCommand.Definition)
+            .Add(FeaturesCommand.Definition)
+            .Add(ListenCommand.Create());
 
     internal static int Run(string[] args, long startTicks, TextWriter stdout, TextWriter stderr)
     {

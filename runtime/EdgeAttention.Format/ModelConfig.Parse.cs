@@ -13,7 +13,7 @@ public sealed partial class ModelConfig
     private static readonly string[] TopLevelFields =
     [
         "schema", "name", "input_features", "d_model", "heads", "window", "layers", "ff_dim", "activation",
-        "norm", "layer_norm_eps", "positional", "attention", "final_norm", "classes",
+        "norm", "layer_norm_eps", "positional", "attention", "final_norm", "classes", "frontend",
     ];
     private static readonly string[] PositionalFields = ["kind", "period"];
     private static readonly string[] AttentionFields = ["kind", "landmarks", "landmark_mode", "pinv_iterations"];
@@ -132,6 +132,7 @@ public sealed partial class ModelConfig
                 PinvIterations = pinv,
                 FinalNorm = Bool(Required(root, "final_norm", ""), "final_norm"),
                 Classes = classes,
+                Frontend = ParseFrontend(root),
             };
             // Schema first, so a file of another version says so instead of complaining about its fields.
             config.Validate();

@@ -61,6 +61,8 @@ public sealed partial class ModelConfig
     public int PinvIterations { get; init; } = 6;
     public bool FinalNorm { get; init; }
     public IReadOnlyList<string> Classes { get; init; } = Array.Empty<string>();
+    /// <summary>The audio front end (models/README.md §6), or null for a model fed with frames only.</summary>
+    public FrontendConfig? Frontend { get; init; }
 
     /// <summary>d_h = d_model / heads.</summary>
     public int HeadDim => Heads > 0 ? DModel / Heads : 0;
@@ -103,6 +105,7 @@ public sealed partial class ModelConfig
             throw Field("classes", $"has {Classes.Count} entries; at most {MaxClasses} are supported");
         for (int i = 0; i < Classes.Count; i++)
             if (Classes[i] is null) throw Field($"classes[{i}]", "must be a string");
+        Frontend?.Validate(InputFeatures);
         // Tensor-level sizes (products of the dimensions) must stay bounded.
         foreach (ExpectedTensor t in ModelTensors.Expected(this))
             if (t.ElementCount > MaxTensorElements)
@@ -161,6 +164,7 @@ public sealed partial class ModelConfig
             w.WriteStartArray("classes");
             foreach (string c in Classes) w.WriteStringValue(c);
             w.WriteEndArray();
+            Frontend?.WriteTo(w);
             w.WriteEndObject();
         }
         return ms.ToArray();
@@ -172,5 +176,6 @@ public sealed partial class ModelConfig
     public override string ToString() =>
         $"{Name ?? "(unnamed)"}: F={InputFeatures} d={DModel} h={Heads} n={Window} L={Layers} ff={FfDim} {Activation}/{Norm} " +
         $"pos={Positional}{(Positional == PositionalKind.Recycling ? "(" + PositionalPeriod + ")" : "")} " +
-        $"attn={Attention}{(Attention == AttentionKind.Nystrom ? $"(m={Landmarks},{LandmarkMode},pinv={PinvIterations})" : "")} C={Classes.Count}";
+        $"attn={Attention}{(Attention == AttentionKind.Nystrom ? $"(m={Landmarks},{LandmarkMode},pinv={PinvIterations})" : "")} C={Classes.Count}" +
+        (Frontend is null ? "" : " frontend=" + Frontend);
 }

@@ -72,7 +72,7 @@ public class CliTests
     public void EveryCommandsHelp_ExplainsEveryOptionAndItsDefault()
     {
         var program = Program.Create(0);
-        Assert.Equal(["run", "stream", "selftest", "info", "bench", "generate"], program.Commands.Select(c => c.Name));
+        Assert.Equal(["run", "stream", "selftest", "info", "bench", "generate", "features", "listen"], program.Commands.Select(c => c.Name));
         foreach (var command in program.Commands)
         {
             var o = new StringWriter();

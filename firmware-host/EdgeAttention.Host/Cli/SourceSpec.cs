@@ -9,7 +9,7 @@ namespace EdgeAttention.Host.Cli;
 internal sealed class SourceSpec
 {
     public const string Forms =
-        "serial:/dev/ttyUSB0[,baud=921600] | gpio:mcp3008,spi=0.0,ready=17[,channels=8] | gpio:ads1115,i2c=1,ready=17[,address=0x48,channels=4] | gpio:mpu6050,i2c=1,ready=17[,address=0x68,rate=100] | file:frames.npy[,rate=100] | stdin[,features=40][,rate=100]";
+        "serial:/dev/ttyUSB0[,baud=921600] | gpio:mcp3008,spi=0.0,ready=17[,channels=8] | gpio:ads1115,i2c=1,ready=17[,address=0x48,channels=4] | gpio:mpu6050,i2c=1,ready=17[,address=0x68,rate=100] | file:frames.npy[,rate=100] | stdin[,features=40][,rate=100] | wav:clip.wav[,realtime] | pcm:-[,rate=16000] (audio: models with a frontend)";
 
     private readonly Dictionary<string, string> _options;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
@@ -24,7 +24,7 @@ internal sealed class SourceSpec
 
     public string Text { get; }
 
-    /// <summary>serial, gpio, file or stdin.</summary>
+    /// <summary>serial, gpio, file, stdin, wav or pcm.</summary>
     public string Kind { get; }
 
     /// <summary>Device path, sensor name or file path ("" for stdin).</summary>
@@ -37,7 +37,7 @@ internal sealed class SourceSpec
         int colon = head.IndexOf(':', StringComparison.Ordinal);
         string kind = colon < 0 ? head : head.Substring(0, colon);
         string target = colon < 0 ? string.Empty : head.Substring(colon + 1);
-        if (kind is not ("serial" or "gpio" or "file" or "stdin"))
+        if (kind is not ("serial" or "gpio" or "file" or "stdin" or "wav" or "pcm"))
         {
             throw new HostException($"unknown source '{text}'; use one of: {Forms}");
         }
@@ -51,6 +51,12 @@ internal sealed class SourceSpec
         for (int i = 1; i < parts.Length; i++)
         {
             int eq = parts[i].IndexOf('=', StringComparison.Ordinal);
+            if (parts[i] == "realtime")
+            {
+                options["realtime"] = "true"; // the one bare flag (wav:clip.wav,realtime)
+                continue;
+            }
+
             if (eq <= 0)
             {
                 throw new HostException($"source option '{parts[i]}' in '{text}' is not key=value; use one of: {Forms}");
@@ -113,6 +119,9 @@ internal sealed class SourceSpec
 
         return d;
     }
+
+    /// <summary>True when the bare flag (or key=true/1) was given.</summary>
+    public bool Flag(string key) => Option(key) is "true" or "1";
 
     /// <summary>Throws when an option was given that the source kind does not know.</summary>
     public void RejectUnused()

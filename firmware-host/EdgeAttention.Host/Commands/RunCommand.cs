@@ -22,7 +22,7 @@ internal static class RunCommand
         "run every frame of a .npy file through the model and write the logits of every ready step",
         [
             Option.RequiredValue("--model", "m.eam", "the model (.eam, from edge-attention-convert)"),
-            Option.RequiredValue("--input", "frames.npy", "float32 frames [T, F], F = the model's input features"),
+            Option.RequiredValue("--input", "frames.npy", "float32 frames [T, F], F = the model's input features; or a PCM16 WAV clip for a model with a front end"),
             Option.RequiredValue("--output", "logits.npy", "where to write float32 logits [T - n + 1, classes] (n = window)"),
             Option.Choice("--execution", "continual: one new token per step; recompute: the whole window every step (reference)", "continual", "continual", "recompute"),
         ],
@@ -44,7 +44,7 @@ internal static class RunCommand
 
         long start = Stopwatch.GetTimestamp();
         using ModelFile file = ModelLoader.Open(model);
-        float[] frames = ModelLoader.ReadFrames(input, out int rows, out int cols);
+        float[] frames = Audio.AudioInput.ReadFramesOrWav(file.Config, input, out int rows, out int cols);
         ModelConfig c = file.Config;
         if (cols != c.InputFeatures)
         {

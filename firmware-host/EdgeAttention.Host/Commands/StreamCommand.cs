@@ -23,7 +23,7 @@ internal static class StreamCommand
     private static readonly Option[] Options =
     [
         Option.RequiredValue("--model", "m.eam", "the model (.eam)"),
-        Option.RequiredValue("--source", "SOURCE", "where frames come from: serial, gpio, file or stdin (forms below)"),
+        Option.RequiredValue("--source", "SOURCE", "where frames come from: serial, gpio, file, stdin, or audio wav/pcm through the model's front end (forms below)"),
         Option.Flag("--reply", "send a reply frame per step back on the serial port (serial sources only; PROTOCOL.md)"),
         Option.Value("--alert-pin", "N", "GPIO line (BCM number) driven high while --alert-class scores at least --alert-threshold", defaultText: "off"),
         Option.Value("--alert-class", "NAME", "class name (or index) that drives --alert-pin", defaultText: "none"),
@@ -89,7 +89,7 @@ internal static class StreamCommand
 
         var counters = new StreamCounters();
         var ring = new FrameRing(ringFrames, model.InputFeatures, counters);
-        using var source = SourceFactory.Create(spec, model.InputFeatures, Gpio, stdin);
+        using var source = SourceFactory.Create(spec, model.InputFeatures, Gpio, stdin, file.Config.Frontend);
         source.Open();
 
         var sinks = new List<ISink> { new JsonLinesSink(stdout, model.ClassNames) };

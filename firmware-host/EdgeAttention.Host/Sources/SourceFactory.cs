@@ -11,10 +11,11 @@ namespace EdgeAttention.Host.Sources;
 /// <summary>Builds the source named by a --source spec for a model taking <c>features</c> values per frame.</summary>
 internal static class SourceFactory
 {
-    public static ISource Create(SourceSpec spec, int features, Func<GpioController> gpio, Stream stdin)
+    public static ISource Create(SourceSpec spec, int features, Func<GpioController> gpio, Stream stdin, EdgeAttention.Format.FrontendConfig? frontend = null)
     {
         ISource source = spec.Kind switch
         {
+            "wav" or "pcm" => AudioSources.Create(spec, frontend, stdin),
             "serial" => new SerialSource(spec.Target, spec.Int("baud", 921600, 50, 16_000_000), features),
             "file" => CreateFile(spec, features),
             "stdin" => CreateStdin(spec, features, stdin),
