@@ -249,8 +249,10 @@ def main(argv=None):
         by_group = {g: float((pred[groups == g] == labels[groups == g]).mean()) for g in sorted(set(groups))}
         kw = np.isin(labels, [i for i, c in enumerate(classes) if c not in ("silence", "unknown")])
         result[kind] = {"accuracy": acc, "keyword_accuracy": float((pred[kw] == labels[kw]).mean()),
+                        "balanced_accuracy": float(np.mean(list(per.values()))),
                         "per_class": per, "by_voice_group": by_group, "confusion": m.tolist()}
-        print(f"{kind}: accuracy {acc:.4f}  keywords only {result[kind]['keyword_accuracy']:.4f}")
+        print(f"{kind}: accuracy {acc:.4f}  keywords only {result[kind]['keyword_accuracy']:.4f}  "
+              f"mean per class {result[kind]['balanced_accuracy']:.4f}")
         print("  per class: " + ", ".join(f"{c} {v:.3f}" for c, v in per.items()))
         print("  by voice group: " + ", ".join(f"{g} {v:.3f}" for g, v in by_group.items()))
         if kind == "float32":

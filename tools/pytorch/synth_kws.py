@@ -309,12 +309,12 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="kws_raw_")
     counters = {}
-    for job in jobs:
+    for i, job in enumerate(jobs):
         key = (job["folder"], voice_id(job))
         k = counters.get(key, 0)
         counters[key] = k + 1
         job["rel"] = f"{job['folder']}/{voice_id(job)}_nohash_{k}.wav"
-        job["raw"] = os.path.join(tmp, f"{len(counters)}_{k}_{job['folder']}.wav")
+        job["raw"] = os.path.join(tmp, f"{i}.wav")
     for folder in sorted({j["folder"] for j in jobs}):
         os.makedirs(os.path.join(args.out, folder), exist_ok=True)
     print(f"{len(jobs)} clips planned; rendering with {args.procs} processes", flush=True)

@@ -117,7 +117,6 @@ def train(config, steps=400, batch=32, seed=1, lr=3e-3, log=print):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        sched.step()
         if step % 50 == 0 or step == steps - 1:
             log(f"step {step:4d} loss {loss.item():.4f}")
     model.eval()
@@ -358,12 +357,18 @@ def train_on_data(config, args, log=print):
 
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     warm = min(200, args.steps // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps)))
     best, t0 = -1.0, time.time()
     deadline = t0 + 60 * args.minutes if args.minutes else None
     run_loss = run_acc = 0.0
+    lr = args.lr
     for step in range(args.steps):
+        # cosine decay over the run: progress = the larger of step / steps and elapsed / --minutes
+        progress = step / args.steps
+        if deadline:
+            progress = max(progress, (time.time() - t0) / (deadline - t0))
+        lr = args.lr * min(1.0, (step + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+        for g in opt.param_groups:
+            g["lr"] = lr
         model.train()
         t = n - 1 + cycle * 4 + int(rng.integers(0, cycle))
         s, L = ctx_geometry(model, t)
@@ -377,7 +382,6 @@ def train_on_data(config, args, log=print):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        sched.step()
         run_loss = 0.98 * run_loss + 0.02 * loss.item() if step else loss.item()
         run_acc = 0.98 * run_acc + 0.02 * float((logits.argmax(1) == y).float().mean()) if step else 0.0
         last = step == args.steps - 1 or (deadline and time.time() > deadline)
@@ -387,7 +391,7 @@ def train_on_data(config, args, log=print):
             if deadline:
                 eta = min(eta, max(0.0, deadline - time.time()))
             log(f"step {step:5d}/{args.steps} loss {run_loss:.3f} train acc {run_acc:.3f} "
-                f"lr {sched.get_last_lr()[0]:.2e} {(step + 1) / el:.2f} steps/s ETA {eta / 60:.1f} min")
+                f"lr {lr:.2e} {(step + 1) / el:.2f} steps/s ETA {eta / 60:.1f} min")
         if (step + 1) % args.eval_every == 0 or last:
             acc, conf = evaluate_windows(model, val_x, val_y, val_s, C)
             msg = f"validation accuracy {acc:.4f} at step {step + 1}"
