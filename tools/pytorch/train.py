@@ -164,8 +164,9 @@ class AudioWindows:
     energy domain: E = E_clip + g E_background (the clip's speech frames placed inside the last n frames),
     then gain, spectral tilt, VTLP-style mel warping and SpecAugment masks (train split only)."""
 
-    def __init__(self, data, config, split, seed, augment):
+    def __init__(self, data, config, split, seed, augment, partial=0.0):
         self.cfg = config
+        self.partial = partial
         self.M = config["frontend"]["mels"]
         self.floor = float(config["frontend"].get("log_floor", 1e-6))
         self.feats = data["feats"]
@@ -212,6 +213,17 @@ class AudioWindows:
             a, b = int(self.a[j]), int(self.b[j])
             lo, hi = L - n - a, L - b
             o = int(rng.integers(lo, hi + 1)) if hi >= lo else hi
+            if self.silence >= 0 and rng.random() < self.partial:
+                # word cut by a window edge (>= 25 % of its frames outside): the target is silence, so that
+                # no class fires while a word is still arriving or already leaving
+                cut = max(3, (b - a) // 4)
+                if rng.random() < 0.5:
+                    lo2, hi2 = L - b + cut, L - a - 3               # end beyond the newest frame
+                else:
+                    lo2, hi2 = L - n - b + 3, L - n - a - cut       # start before the oldest frame
+                if hi2 >= lo2:
+                    o = int(rng.integers(lo2, hi2 + 1))
+                    c = self.silence
             s0, s1 = max(o, 0), min(o + T, L)
             E[s0:s1] = clip[s0 - o:s1 - o]
             clip_level = np.log(clip.mean(1).max() + 1e-30)
@@ -314,8 +326,8 @@ def train_on_data(config, args, log=print):
         counts = np.bincount(data["labels"][tr], minlength=C)
         log("training clips per class: " + ", ".join(f"{c} {k}" for c, k in zip(config["classes"], counts)))
         feats = data["feats"][tr].reshape(-1, data["feats"].shape[-1]).astype(np.float64)
-        train_src = AudioWindows(data, config, "train", args.seed, augment=True)
-        val_src = AudioWindows(data, config, "validation", args.seed + 1, augment=False)
+        train_src = AudioWindows(data, config, "train", args.seed, augment=True, partial=args.partial)
+        val_src = AudioWindows(data, config, "validation", args.seed + 1, augment=False, partial=args.partial)
         if all(len(ix) == 0 for c, ix in enumerate(val_src.by_class) if c != val_src.silence):
             val_src = AudioWindows(data, config, "train", args.seed + 1, augment=False)
             log("no validation clips: validating on training clips without augmentation")
@@ -339,6 +351,10 @@ def train_on_data(config, args, log=print):
     model.input_norm.std.copy_(torch.as_tensor(std, dtype=torch.float32))
     log(f"input_norm from {len(feats)} training frames: mean {mean.min():.2f}..{mean.max():.2f}, "
         f"std {std.min():.2f}..{std.max():.2f}")
+    if args.init:
+        ck = torch.load(args.init, map_location="cpu")
+        model.load_state_dict(ck["state_dict"])
+        log(f"initialised from {args.init} (its input_norm kept)")
 
     # fixed validation windows (seeded), 16 batches at different stream phases
     val_x, val_y, val_s = [], [], []
@@ -452,6 +468,9 @@ def run(argv=None):
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--val-batches", type=int, default=16)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--init", help="start from this checkpoint (fine-tuning)")
+    ap.add_argument("--partial", type=float, default=0.0,
+                    help="audio: fraction of word windows cut by a window edge and labelled silence")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
