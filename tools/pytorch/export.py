@@ -59,7 +59,13 @@ def main(argv=None):
     ap.add_argument("--output-dir", required=True)
     ap.add_argument("--dtype", default="F32", choices=DTYPES)
     args = ap.parse_args(argv)
+    from config_check import ConfigError, validate_config
     ck = torch.load(args.checkpoint, map_location="cpu")
+    try:
+        validate_config(ck["config"], f"{args.checkpoint} (config)", "export.py")
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
     model = EdgeModel(ck["config"], input_norm=ck.get("input_norm", False))
     model.load_state_dict(ck["state_dict"])
     stored = export_model(model, args.output_dir, args.dtype)

@@ -266,9 +266,9 @@ def golden_logits(config, tensors, frames, dtype=np.float64):
 
 
 def main(argv=None):
-    import json
     import os
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from config_check import ConfigError, load_config
     from safetensors_io import read_safetensors
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -278,8 +278,11 @@ def main(argv=None):
     ap.add_argument("--output", required=True, help="logits .npy (float64 [T-n+1, C])")
     ap.add_argument("--dtype", choices=["f64", "f32"], default="f64")
     args = ap.parse_args(argv)
-    with open(args.config) as f:
-        config = json.load(f)
+    try:
+        config = load_config(args.config, "golden.py")
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
     tensors, _ = read_safetensors(args.weights)
     frames = np.load(args.frames)
     logits, max_score = golden_logits(config, tensors, frames,

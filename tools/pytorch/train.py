@@ -1,7 +1,21 @@
 #!/usr/bin/python3
-"""Train an EdgeModel briefly on a synthetic keyword-spotting task and save a checkpoint.
+"""Train an EdgeModel and export it for the converter.
 
+  # your own audio: a Speech Commands-style folder (<word>/*.wav, _background_noise_/), features as §6
+  /usr/bin/python3 tools/pytorch/train.py --config model.json --data DIR --output ckpt.pt --export-dir out/
+  # any sensor: frames.npy [T, F] (or [N, T, F]) + labels.npy [T] (or [N, T]), the class of every frame
+  /usr/bin/python3 tools/pytorch/train.py --config model.json --frames frames.npy --labels labels.npy --output ckpt.pt --export-dir out/
+  # the built-in synthetic task (no data; tests and models/kws-tiny)
   /usr/bin/python3 tools/pytorch/train.py --config model.json --output ckpt.pt [--steps 400] [--seed 1]
+
+The config is validated first (config_check.py: one line naming the field, exit 2), then checked
+against the data (input_features vs frames, class names vs folders, class count vs labels).
+input_norm (mean/std per feature) is computed from the training data. Every step trains the output
+of the newest token of a window with the landmarks the runtime uses at that stream position
+(continual landmarks for 1-layer models, fast_steps.py), at random stream phases so every recycled
+position is seen. Progress with an ETA, validation accuracy every --eval-every steps; the best
+checkpoint is saved (and exported to --export-dir) as it goes, so training can be stopped at any
+time (--minutes sets a budget). At the end: validation confusion matrix and training accuracy.
 
 The synthetic task (no data set needed): frames of F "filterbank" features; background is
 noise; a keyword is a 16..28-frame burst whose energy band sweeps up through the low features
@@ -11,17 +25,21 @@ equal window ones whenever (t+1) % n == 0, contract §4.2) at random stream offs
 recycling positions are all seen.
 """
 import argparse
-import json
 import math
 import os
 import sys
+import time
 
 import numpy as np
 import torch
 import torch.nn.functional as Fn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from config_check import ConfigError, load_config  # noqa: E402
 from edge_model import EdgeModel  # noqa: E402
+from export import export_model  # noqa: E402
+from fast_steps import StepEvaluator, context_start  # noqa: E402
+from kws_data import DataError, load_frames_labels, load_speech_commands  # noqa: E402
 
 
 def background(T, F, rng):
@@ -99,26 +117,388 @@ def train(config, steps=400, batch=32, seed=1, lr=3e-3, log=print):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        sched.step()
         if step % 50 == 0 or step == steps - 1:
             log(f"step {step:4d} loss {loss.item():.4f}")
     model.eval()
     return model
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description="train an EdgeModel on the synthetic keyword task")
-    ap.add_argument("--config", required=True)
-    ap.add_argument("--output", required=True, help="checkpoint .pt for export.py")
-    ap.add_argument("--steps", type=int, default=400)
+# ---------------------------------------------------------------- training on real data
+
+def blas_check(log=print):
+    """Warn when torch runs on the reference BLAS (Debian's python3-torch without libopenblas0-pthread)."""
+    a = torch.randn(256, 256)
+    t0 = time.perf_counter()
+    for _ in range(8):
+        a @ a
+    gflops = 8 * 2 * 256 ** 3 / (time.perf_counter() - t0) / 1e9
+    libs = ""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = f.read()
+    except OSError:
+        pass
+    fast = any(k in libs for k in ("openblas", "libmkl", "libblis", "libflexiblas"))
+    if not fast:
+        log(f"warning: torch uses the reference BLAS ({gflops:.1f} GFLOP/s on a 256x256 matmul); training is "
+            f"several times slower. Install OpenBLAS: apt-get install -y libopenblas0-pthread")
+    return gflops
+
+
+def confusion(pred, true, C):
+    m = np.zeros((C, C), np.int64)
+    np.add.at(m, (true, pred), 1)
+    return m
+
+
+def format_confusion(m, classes):
+    w = max(6, max(len(c) for c in classes) + 1)
+    lines = ["true \\ pred".ljust(w + 2) + "".join(c[:6].rjust(7) for c in classes)]
+    for i, c in enumerate(classes):
+        lines.append(c.ljust(w + 2) + "".join(str(v).rjust(7) for v in m[i]))
+    return "\n".join(lines)
+
+
+class AudioWindows:
+    """Training windows [B, L, M] of log-mel features built from 1 s clips and background noise, in the
+    energy domain: E = E_clip + g E_background (the clip's speech frames placed inside the last n frames),
+    then gain, spectral tilt, VTLP-style mel warping and SpecAugment masks (train split only)."""
+
+    def __init__(self, data, config, split, seed, augment, partial=0.0):
+        self.cfg = config
+        self.partial = partial
+        self.M = config["frontend"]["mels"]
+        self.floor = float(config["frontend"].get("log_floor", 1e-6))
+        self.feats = data["feats"]
+        self.a, self.b = data["extent"]
+        self.rng = np.random.default_rng(seed)
+        self.augment = augment
+        C = len(config["classes"])
+        sel = data["split"] == split
+        self.by_class = [np.nonzero(sel & (data["labels"] == c))[0] for c in range(C)]
+        self.silence = config["classes"].index("silence") if "silence" in config["classes"] else -1
+        self.unknown = config["classes"].index("unknown") if "unknown" in config["classes"] else -1
+        bg = [b for b in data["background"] if len(b) > 0]
+        if not bg:   # no _background_noise_: quiet white noise
+            from frontend import LogMel
+            noise = torch.as_tensor(np.random.default_rng(seed).standard_normal(16000 * 5) * 1e-3, dtype=torch.float32)
+            bg = [LogMel(config["frontend"])(noise).numpy()]
+        self.bg = [np.exp(b.astype(np.float64)) - self.floor for b in bg]       # energies
+        weights = np.array([0.0 if len(ix) == 0 and c != self.silence else 1.0 for c, ix in enumerate(self.by_class)])
+        if self.unknown >= 0:
+            weights[self.unknown] *= 1.5
+        self.class_p = weights / weights.sum()
+
+    def _bg(self, L):
+        b = self.bg[int(self.rng.integers(len(self.bg)))]
+        if len(b) < L:
+            b = np.tile(b, (L // len(b) + 1, 1))
+        o = int(self.rng.integers(0, len(b) - L + 1))
+        return b[o:o + L]
+
+    def sample(self, L, n, cls=None):
+        """One window [L, M] float32 whose speech (if any) lies inside the last n frames, and its class."""
+        rng, M = self.rng, self.M
+        c = int(rng.choice(len(self.class_p), p=self.class_p)) if cls is None else cls
+        bg = self._bg(L)
+        bg_level = np.log(bg.mean() + 1e-30)
+        E = np.zeros((L, M))
+        if c == self.silence or len(self.by_class[c]) == 0:
+            g = np.exp(rng.uniform(-8, 2) if self.augment else rng.uniform(-5, 1))
+            E += g * bg
+        else:
+            j = self.by_class[c][int(rng.integers(len(self.by_class[c])))]
+            clip = np.exp(self.feats[j].astype(np.float64)) - self.floor              # [T, M]
+            T = len(clip)
+            a, b = int(self.a[j]), int(self.b[j])
+            lo, hi = L - n - a, L - b
+            o = int(rng.integers(lo, hi + 1)) if hi >= lo else hi
+            if self.silence >= 0 and rng.random() < self.partial:
+                # word cut by a window edge (>= 25 % of its frames outside): the target is silence, so that
+                # no class fires while a word is still arriving or already leaving
+                cut = max(3, (b - a) // 4)
+                if rng.random() < 0.5:
+                    lo2, hi2 = L - b + cut, L - a - 3               # end beyond the newest frame
+                else:
+                    lo2, hi2 = L - n - b + 3, L - n - a - cut       # start before the oldest frame
+                if hi2 >= lo2:
+                    o = int(rng.integers(lo2, hi2 + 1))
+                    c = self.silence
+            s0, s1 = max(o, 0), min(o + T, L)
+            E[s0:s1] = clip[s0 - o:s1 - o]
+            clip_level = np.log(clip.mean(1).max() + 1e-30)
+            snr = rng.uniform(0, 40) if self.augment else rng.uniform(10, 40)
+            snr_nat = snr * np.log(10) / 10
+            if rng.random() < 0.9:
+                E += np.exp(clip_level - bg_level - snr_nat) * bg
+        if self.augment:
+            E *= np.exp(rng.uniform(-2.5, 2.5))                                       # gain, +-11 dB
+            tilt = rng.uniform(-1.2, 1.2)
+            E *= np.exp(tilt * (np.arange(M) / (M - 1) - 0.5))[None, :]               # spectral tilt
+        x = np.log(np.maximum(E, 0) + self.floor)
+        if self.augment:
+            alpha = rng.uniform(0.9, 1.1)                                              # VTLP-style mel warp
+            src = np.clip(np.arange(M) * alpha, 0, M - 1)
+            i0 = np.floor(src).astype(int)
+            i1 = np.minimum(i0 + 1, M - 1)
+            w = src - i0
+            x = x[:, i0] * (1 - w) + x[:, i1] * w
+            mean = x.mean(0)
+            if rng.random() < 0.5:                                                     # SpecAugment
+                fw = int(rng.integers(1, 6))
+                f0 = int(rng.integers(0, M - fw))
+                x[:, f0:f0 + fw] = mean[f0:f0 + fw]
+            for _ in range(int(rng.integers(0, 3))):
+                tw = int(rng.integers(1, 8))
+                t0 = int(rng.integers(L - n, L - tw))
+                x[t0:t0 + tw] = mean
+        return x.astype(np.float32), c
+
+    def batch(self, B, L, n):
+        xs, ys = zip(*(self.sample(L, n) for _ in range(B)))
+        return torch.as_tensor(np.stack(xs)), torch.as_tensor(ys)
+
+
+class FrameWindows:
+    """Windows of a frames.npy stream ending at step t, labelled labels[t] (the newest frame's class).
+    Within a batch every t has the same phase modulo lcm(P, n), so positions and landmark segments agree."""
+
+    def __init__(self, frames, labels, lo, hi, seed):
+        self.frames, self.labels = frames, labels
+        self.lo, self.hi = lo, hi            # steps t in [lo, hi) of each stream
+        self.rng = np.random.default_rng(seed)
+
+    def batch(self, B, L, n, t_ref, cycle):
+        """t_ref: a step whose context starts at t_ref - L + 1; samples t = t_ref + k * cycle."""
+        ks_lo = -((t_ref - max(self.lo, L - 1)) // cycle)
+        ks_hi = (self.hi - 1 - t_ref) // cycle
+        if ks_hi < ks_lo:
+            return None
+        xs, ys = [], []
+        for _ in range(B):
+            r = int(self.rng.integers(len(self.frames)))
+            t = t_ref + cycle * int(self.rng.integers(ks_lo, ks_hi + 1))
+            xs.append(self.frames[r, t - L + 1:t + 1])
+            ys.append(self.labels[r, t])
+        return torch.as_tensor(np.stack(xs)), torch.as_tensor(np.array(ys))
+
+
+def step_logits(model, ctx, start):
+    """Logits [B, C] of the newest token of ctx [B, L, F] at stream positions start .. start+L-1,
+    with the landmarks the runtime uses (continual: fast_steps; deeper models: window landmarks)."""
+    if len(model.layers) == 1:
+        return StepEvaluator(model, ctx, start).logits(ctx.shape[1] - 1)
+    n = model.n
+    return model(ctx[:, -n:], start + ctx.shape[1] - n)
+
+
+def ctx_geometry(model, t):
+    """(start, L): the context a step t needs (continual landmarks reach back up to a segment)."""
+    n = model.n
+    if len(model.layers) == 1 and model.nystrom and model.landmark_mode == "continual" and model.m < n:
+        s = context_start(t, n, model.m)
+    else:
+        s = t - n + 1
+    return s, t - s + 1
+
+
+def evaluate_windows(model, xs, ys, starts, C):
+    model.eval()
+    preds = []
+    with torch.no_grad():
+        for x, s in zip(xs, starts):
+            preds.append(step_logits(model, x, s).argmax(1).numpy())
+    pred = np.concatenate(preds)
+    true = np.concatenate([y.numpy() for y in ys])
+    return float((pred == true).mean()), confusion(pred, true, C)
+
+
+def train_on_data(config, args, log=print):
+    C, n = len(config["classes"]), config["window"]
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    model = EdgeModel(config, input_norm=True)
+    period = model.period or 1
+    cycle = period * n // math.gcd(period, n)
+    if args.data:
+        data = load_speech_commands(args.data, config, args.cache, args.config, log)
+        tr = data["split"] == "train"
+        counts = np.bincount(data["labels"][tr], minlength=C)
+        log("training clips per class: " + ", ".join(f"{c} {k}" for c, k in zip(config["classes"], counts)))
+        feats = data["feats"][tr].reshape(-1, data["feats"].shape[-1]).astype(np.float64)
+        train_src = AudioWindows(data, config, "train", args.seed, augment=True, partial=args.partial)
+        val_src = AudioWindows(data, config, "validation", args.seed + 1, augment=False, partial=args.partial)
+        if all(len(ix) == 0 for c, ix in enumerate(val_src.by_class) if c != val_src.silence):
+            val_src = AudioWindows(data, config, "train", args.seed + 1, augment=False)
+            log("no validation clips: validating on training clips without augmentation")
+        get_train = lambda B, t: train_src.batch(B, *ctx_geometry(model, t)[1:], n)  # noqa: E731
+    else:
+        frames, labels = load_frames_labels(args.frames, args.labels, config, args.config)
+        Tn = frames.shape[1]
+        cut = int(Tn * 0.85)
+        feats = frames[:, :cut].reshape(-1, frames.shape[2]).astype(np.float64)
+        counts = np.bincount(labels[:, :cut].ravel(), minlength=C)
+        log("training frames per class: " + ", ".join(f"{c} {k}" for c, k in zip(config["classes"], counts)))
+        train_fw = FrameWindows(frames, labels, 0, cut, args.seed)
+        val_fw = FrameWindows(frames, labels, cut, Tn, args.seed + 1)
+
+        def get_train(B, t):
+            s, L = ctx_geometry(model, t)
+            return train_fw.batch(B, L, n, t, cycle)
+    mean = feats.mean(0)
+    std = np.maximum(feats.std(0), 1e-3)
+    model.input_norm.mean.copy_(torch.as_tensor(mean, dtype=torch.float32))
+    model.input_norm.std.copy_(torch.as_tensor(std, dtype=torch.float32))
+    log(f"input_norm from {len(feats)} training frames: mean {mean.min():.2f}..{mean.max():.2f}, "
+        f"std {std.min():.2f}..{std.max():.2f}")
+    if args.init:
+        ck = torch.load(args.init, map_location="cpu")
+        model.load_state_dict(ck["state_dict"])
+        log(f"initialised from {args.init} (its input_norm kept)")
+
+    # fixed validation windows (seeded), 16 batches at different stream phases
+    val_x, val_y, val_s = [], [], []
+    vr = np.random.default_rng(args.seed + 99)
+    for i in range(args.val_batches):
+        t = n - 1 + cycle * 4 + int(vr.integers(0, cycle))
+        s, L = ctx_geometry(model, t)
+        if args.data:
+            x, y = val_src.batch(64, L, n)
+        else:
+            b = val_fw.batch(64, L, n, t, cycle)
+            if b is None:
+                break
+            x, y = b
+        val_x.append(x), val_y.append(y), val_s.append(s)
+
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    warm = min(200, args.steps // 10)
+    best, t0 = -1.0, time.time()
+    deadline = t0 + 60 * args.minutes if args.minutes else None
+    run_loss = run_acc = 0.0
+    lr = args.lr
+    for step in range(args.steps):
+        # cosine decay over the run: progress = the larger of step / steps and elapsed / --minutes
+        progress = step / args.steps
+        if deadline:
+            progress = max(progress, (time.time() - t0) / (deadline - t0))
+        lr = args.lr * min(1.0, (step + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        model.train()
+        t = n - 1 + cycle * 4 + int(rng.integers(0, cycle))
+        s, L = ctx_geometry(model, t)
+        b = get_train(args.batch, t)
+        if b is None:
+            continue
+        x, y = b
+        logits = step_logits(model, x, s)
+        loss = Fn.cross_entropy(logits, y, label_smoothing=args.label_smoothing)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        run_loss = 0.98 * run_loss + 0.02 * loss.item() if step else loss.item()
+        run_acc = 0.98 * run_acc + 0.02 * float((logits.argmax(1) == y).float().mean()) if step else 0.0
+        last = step == args.steps - 1 or (deadline and time.time() > deadline)
+        if step % args.log_every == 0 or last:
+            el = time.time() - t0
+            eta = el / (step + 1) * (args.steps - step - 1)
+            if deadline:
+                eta = min(eta, max(0.0, deadline - time.time()))
+            log(f"step {step:5d}/{args.steps} loss {run_loss:.3f} train acc {run_acc:.3f} "
+                f"lr {lr:.2e} {(step + 1) / el:.2f} steps/s ETA {eta / 60:.1f} min")
+        if (step + 1) % args.eval_every == 0 or last:
+            acc, conf = evaluate_windows(model, val_x, val_y, val_s, C)
+            msg = f"validation accuracy {acc:.4f} at step {step + 1}"
+            if acc > best:
+                best = acc
+                save_checkpoint(model, config, args, {"step": step + 1, "val_acc": acc})
+                msg += " (best: saved"
+                msg += f", exported to {args.export_dir})" if args.export_dir else ")"
+            log(msg)
+        if last:
+            break
+    # final report from the best checkpoint
+    ck = torch.load(args.output, map_location="cpu")
+    model.load_state_dict(ck["state_dict"])
+    acc, conf = evaluate_windows(model, val_x, val_y, val_s, C)
+    log(f"best checkpoint (step {ck['meta']['step']}): validation accuracy {acc:.4f}\n" +
+        format_confusion(conf, config["classes"]))
+    if args.data:
+        tx, ty, ts = [], [], []
+        tsrc = AudioWindows(data, config, "train", args.seed + 2, augment=False)
+        for i in range(len(val_x)):
+            t = n - 1 + cycle * 4 + int(vr.integers(0, cycle))
+            s, L = ctx_geometry(model, t)
+            x, y = tsrc.batch(64, L, n)
+            tx.append(x), ty.append(y), ts.append(s)
+        tacc, _ = evaluate_windows(model, tx, ty, ts, C)
+        log(f"training accuracy (no augmentation) {tacc:.4f}")
+    log(f"trained {time.time() - t0:.0f} s")
+    return model
+
+
+def save_checkpoint(model, config, args, meta):
+    torch.save({"config": config, "input_norm": True, "state_dict": model.state_dict(), "meta": meta}, args.output)
+    if args.export_dir:
+        export_model(model, args.export_dir, "F32", config,
+                     metadata={"trained": f"tools/pytorch/train.py step {meta['step']}, validation accuracy "
+                                          f"{meta['val_acc']:.4f}"})
+
+
+def run(argv=None):
+    ap = argparse.ArgumentParser(
+        description="train an EdgeModel: on a Speech Commands-style folder (--data), on frames.npy + labels.npy "
+                    "(--frames/--labels), or on the built-in synthetic keyword task (neither)")
+    ap.add_argument("--config", required=True, help="model.json (contract §1; audio data needs the §6 frontend block)")
+    ap.add_argument("--output", required=True, help="checkpoint .pt (the best one so far)")
+    ap.add_argument("--export-dir", help="also write model.json + model.safetensors of the best checkpoint here")
+    ap.add_argument("--data", help="Speech Commands-style folder: <word>/*.wav, _background_noise_/")
+    ap.add_argument("--frames", help="frames.npy float [T, F] or [N, T, F] (any sensor)")
+    ap.add_argument("--labels", help="labels.npy int [T] or [N, T]: class of each frame")
+    ap.add_argument("--cache", default=os.path.join(os.path.expanduser("~"), ".cache", "edge-attention"),
+                    help="feature cache folder (audio)")
+    ap.add_argument("--steps", type=int, default=None, help="optimizer steps (default 400 synthetic, 6000 data)")
+    ap.add_argument("--minutes", type=float, default=None, help="stop after this many minutes (best checkpoint kept)")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--label-smoothing", type=float, default=0.05)
+    ap.add_argument("--eval-every", type=int, default=250)
+    ap.add_argument("--log-every", type=int, default=50)
+    ap.add_argument("--val-batches", type=int, default=16)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--init", help="start from this checkpoint (fine-tuning)")
+    ap.add_argument("--partial", type=float, default=0.0,
+                    help="audio: fraction of word windows cut by a window edge and labelled silence")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
-    torch.set_num_threads(1)
-    with open(args.config) as f:
-        config = json.load(f)
-    model = train(config, args.steps, seed=args.seed)
-    torch.save({"config": config, "input_norm": False, "state_dict": model.state_dict()}, args.output)
-    print(f"wrote {args.output}")
+    torch.set_num_threads(args.threads)
+    config = load_config(args.config, "train.py")
+    if bool(args.frames) != bool(args.labels):
+        raise DataError("--frames and --labels go together (frames.npy [T, F] + labels.npy [T])")
+    if args.data and args.frames:
+        raise DataError("give either --data (WAV folders) or --frames/--labels, not both")
+    if not args.data and not args.frames:
+        model = train(config, args.steps or 400, seed=args.seed)
+        torch.save({"config": config, "input_norm": False, "state_dict": model.state_dict()}, args.output)
+        if args.export_dir:
+            export_model(model, args.export_dir, "F32", config)
+        print(f"wrote {args.output}")
+        return
+    if args.steps is None:
+        args.steps = 6000
+    blas_check()
+    train_on_data(config, args)
+    print(f"wrote {args.output}" + (f" and {args.export_dir}/model.json + model.safetensors" if args.export_dir else ""))
+
+
+def main(argv=None):
+    try:
+        run(argv)
+    except (ConfigError, DataError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
