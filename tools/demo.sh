@@ -3,7 +3,7 @@
 #   1. builds the converter `edge-attention-convert` and the device program `edge-attention` (Release);
 #   2. converts model.json + model.safetensors to a float32 and an int8 .eam, and inspects the float32 one;
 #   3. streams frames.npy through `edge-attention run`, continually and by recomputing every window;
-#   4. compares every step's logits with the PyTorch twin's float64 golden logits (contract §4.3 tolerance), and the
+#   4. compares every step's logits with the PyTorch twin's float64 golden logits (models/README.md §4.3 tolerance), and the
 #      int8 model's argmax with the float32 model's (≥ 95% of steps);
 #   5. runs the device self-test (kernel variants vs scalar, continual vs recompute, latency, bytes per step).
 # Exits non-zero if anything fails. Output goes to artifacts/demo/ (ignored by git).

@@ -6,7 +6,7 @@ namespace EdgeAttention.Attention;
 /// </summary>
 public sealed class AttentionOptions
 {
-    /// <summary>Window n: tokens attended to at every step (contract §3).</summary>
+    /// <summary>Window n: tokens attended to at every step (models/README.md §3).</summary>
     public int Window { get; init; }
 
     /// <summary>Heads h.</summary>
@@ -24,7 +24,7 @@ public sealed class AttentionOptions
     /// <summary>Landmark source for Nyström.</summary>
     public LandmarkMode Mode { get; init; }
 
-    /// <summary>Newton–Schulz iterations for pinv(A) (contract §4.2), ≥ 1.</summary>
+    /// <summary>Newton–Schulz iterations for pinv(A) (models/README.md §4.2), ≥ 1.</summary>
     public int PinvIterations { get; init; } = 6;
 
     /// <summary>Fixed landmarks Q̃, [Heads, Landmarks, HeadDim], projected unscaled space (Mode = Fixed).</summary>
@@ -47,7 +47,7 @@ public sealed class AttentionOptions
     public bool UsesNystrom => Kind == AttentionKind.Nystrom && (Landmarks < Window || (ForceNystromFormula && Landmarks == Window));
 
     /// <summary>
-    /// Test hook: with m == n, evaluate the Nyström formula instead of the exact softmax the contract prescribes
+    /// Test hook: with m == n, evaluate the Nyström formula instead of the exact softmax models/README.md §4.2 prescribes
     /// (to check that Nyström with m = n landmarks approaches softmax up to the pinv residual).
     /// </summary>
     internal bool ForceNystromFormula { get; init; }

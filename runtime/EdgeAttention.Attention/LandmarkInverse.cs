@@ -3,7 +3,7 @@ using EdgeAttention.Kernels;
 namespace EdgeAttention.Attention;
 
 /// <summary>
-/// Landmark kernel A = softmax(Q̃ K̃ᵀ/√d_h) (m×m) and its Newton–Schulz pseudo-inverse (contract §4.2,
+/// Landmark kernel A = softmax(Q̃ K̃ᵀ/√d_h) (m×m) and its Newton–Schulz pseudo-inverse (models/README.md §4.2,
 /// Nyströmformer §3): Z₀ = Aᵀ / (‖A‖₁‖A‖∞) of this one matrix, then Z ← ¼ Z (13I − AZ (15I − AZ (7I − AZ))).
 /// Done in float64 (m³ is tiny) so the continual and recompute paths share one well-conditioned G.
 /// One instance holds the scratch for one m; not thread-safe.

@@ -1,7 +1,7 @@
 namespace EdgeAttention.Attention;
 
 /// <summary>
-/// The contract's landmark segment rule (§4.2): a window of n positions is cut into m segments; with
+/// The landmark segment rule of models/README.md §4.2: a window of n positions is cut into m segments; with
 /// r = n mod m the first r segments hold ⌈n/m⌉ consecutive positions and the other m − r hold ⌊n/m⌋.
 /// Continual landmarks use the same segments repeating every n stream positions from t = 0.
 /// </summary>

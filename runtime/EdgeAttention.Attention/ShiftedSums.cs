@@ -9,7 +9,7 @@ namespace EdgeAttention.Attention;
 /// and does not depend on c. Sums are float64.
 ///
 /// Cancellation guard: subtracting a leaving term that held most of the row's mass leaves a remainder
-/// dominated by rounding (contract §4.3). We track peak = the largest φ since the last rebuild (rescaled with
+/// dominated by rounding (models/README.md §4.3). We track peak = the largest φ since the last rebuild (rescaled with
 /// c); every add/subtract errs by at most ε·peak, so after N updates the relative error of φ and acc/φ is at
 /// most N·ε·peak/φ. When φ &lt; <see cref="RebuildRatio"/>·peak (or φ is not a positive number) the caller
 /// rebuilds the row exactly from the ring buffers with a fresh shift. With ε = 1.1e-16 and N ≤ 2·10⁴ updates

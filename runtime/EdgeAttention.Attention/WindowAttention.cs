@@ -4,7 +4,7 @@ namespace EdgeAttention.Attention;
 
 /// <summary>
 /// Attention recomputed over one whole window, all heads (the non-continual baseline, and layers &gt; 1).
-/// Contract §4: per head, softmax(Q Kᵀ/√d_h) V, or Nyström (F·pinv(A))·(B·V) with m &lt; n landmarks.
+/// models/README.md §4: per head, softmax(Q Kᵀ/√d_h) V, or Nyström (F·pinv(A))·(B·V) with m &lt; n landmarks.
 /// All scratch is allocated in the constructor; <see cref="Compute(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/>
 /// never allocates. Not thread-safe (one instance per layer and session).
 /// </summary>
@@ -76,7 +76,7 @@ public sealed class WindowAttention
 
     /// <summary>
     /// As above with explicit landmarks [Heads·Landmarks·HeadDim] (unscaled), e.g. the continual landmarks of
-    /// contract §4.2 formed by the caller. With m ≥ n (exact softmax) the landmarks are ignored.
+    /// models/README.md §4.2 formed by the caller. With m ≥ n (exact softmax) the landmarks are ignored.
     /// </summary>
     public void Compute(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, bool newestOnly,
         ReadOnlySpan<float> landmarksQ, ReadOnlySpan<float> landmarksK)
@@ -134,7 +134,7 @@ public sealed class WindowAttention
         for (int r = 0; r < count; r++) src.Slice(r * _dh, _dh).CopyTo(output.Slice(r * _d + head * _dh, _dh));
     }
 
-    // Contract §4.1 per head: out_i = Σ_j softmax_j(q_i·k_j/√d_h) v_j.
+    // models/README.md §4.1 per head: out_i = Σ_j softmax_j(q_i·k_j/√d_h) v_j.
     private void ComputeSoftmax(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, bool newestOnly)
     {
         int n = _n, dh = _dh;
@@ -165,7 +165,7 @@ public sealed class WindowAttention
         }
     }
 
-    // Contract §4.2 per head: F = softmax(Q K̃ᵀ/√d_h), A = softmax(Q̃ K̃ᵀ/√d_h), B = softmax(Q̃ Kᵀ/√d_h),
+    // models/README.md §4.2 per head: F = softmax(Q K̃ᵀ/√d_h), A = softmax(Q̃ K̃ᵀ/√d_h), B = softmax(Q̃ Kᵀ/√d_h),
     // out = (F · pinv(A)) · (B · V). landmarks [h, m, d_h], unscaled.
     private void ComputeNystrom(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, bool newestOnly,
         ReadOnlySpan<float> landmarksQ, ReadOnlySpan<float> landmarksK)

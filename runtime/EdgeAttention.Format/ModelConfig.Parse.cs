@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace EdgeAttention.Format;
 
-// model.json parsing (contract §1) with JsonDocument only: no reflection serialization, NativeAOT clean.
+// model.json parsing (models/README.md §1) with JsonDocument only: no reflection serialization, NativeAOT clean.
 // Every error names the field: unknown fields, duplicates, missing required fields, wrong JSON types,
 // values out of range and inconsistent values (rules in ModelConfig.Validate).
 public sealed partial class ModelConfig
@@ -91,7 +91,7 @@ public sealed partial class ModelConfig
             LandmarkMode mode = LandmarkMode.Window;
             if (attention == AttentionKind.Nystrom)
             {
-                // For softmax these three fields are optional and ignored (contract §1).
+                // For softmax these three fields are optional and ignored (models/README.md §1).
                 landmarks = Int(Required(att, "landmarks", "attention."), "attention.landmarks");
                 mode = Choice(Required(att, "landmark_mode", "attention."), "attention.landmark_mode",
                     ("window", LandmarkMode.Window), ("continual", LandmarkMode.Continual), ("fixed", LandmarkMode.Fixed));

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace EdgeAttention.Format;
 
 /// <summary>
-/// The model config of contract §1 (model.json). Construct with <see cref="Parse"/> / <see cref="Load"/>
+/// The model config of models/README.md §1 (model.json). Construct with <see cref="Parse"/> / <see cref="Load"/>
 /// (fully validated), or with an object initializer followed by <see cref="Validate"/>.
 /// <see cref="ToJson"/> writes the canonical form that is embedded in a .eam file.
 /// </summary>
@@ -70,7 +70,7 @@ public sealed partial class ModelConfig
     /// <summary>Number of classifier outputs C.</summary>
     public int ClassCount => Classes.Count;
 
-    /// <summary>Checks every rule of contract §1; throws <see cref="ModelFormatException"/> naming the field.</summary>
+    /// <summary>Checks every rule of models/README.md §1; throws <see cref="ModelFormatException"/> naming the field.</summary>
     public void Validate()
     {
         if (Schema != SchemaV1)

@@ -1,6 +1,6 @@
 namespace EdgeAttention.Format;
 
-/// <summary>One tensor a model of a given config must (or may) have, contract §2.</summary>
+/// <summary>One tensor a model of a given config must (or may) have, models/README.md §2.</summary>
 public sealed class ExpectedTensor
 {
     internal ExpectedTensor(string name, int[] shape, bool isLinearWeight, bool optional)
@@ -24,7 +24,7 @@ public sealed class ExpectedTensor
 }
 
 /// <summary>
-/// The single place that knows which tensors a config needs and their shapes (contract §2).
+/// The single place that knows which tensors a config needs and their shapes (models/README.md §2).
 /// Used by the converter (presence/shape checks, which weights to quantize), by the .eam reader
 /// and writer (table checks) and by the runtime model.
 /// </summary>

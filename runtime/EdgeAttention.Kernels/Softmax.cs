@@ -23,7 +23,7 @@ public static partial class Softmax
 
     /// <summary>
     /// y = exp(x − shift) with a caller-given shift (continual attention keeps one fixed shift so sums can be
-    /// updated incrementally, contract §4.2); returns Σ y. Dispatched float32 variant.
+    /// updated incrementally, models/README.md §4.2); returns Σ y. Dispatched float32 variant.
     /// </summary>
     public static float ShiftedExp(ReadOnlySpan<float> x, float shift, Span<float> y)
     {

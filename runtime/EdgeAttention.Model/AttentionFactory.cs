@@ -7,7 +7,7 @@ namespace EdgeAttention.Model;
 internal static class AttentionFactory
 {
     /// <summary>
-    /// Options for layer <paramref name="layer"/> (0-based). Contract §4.2: landmark mode <c>continual</c> means
+    /// Options for layer <paramref name="layer"/> (0-based). models/README.md §4.2: landmark mode <c>continual</c> means
     /// <c>window</c> at layers &gt; 1; <c>fixed</c> takes the layer's landmark tensors (zeros when only costs are wanted).
     /// </summary>
     public static AttentionOptions Options(ModelConfig c, int layer, float[]? landmarksQ, float[]? landmarksK)

@@ -1,6 +1,6 @@
 namespace EdgeAttention.Model;
 
-/// <summary>How a <see cref="Session"/> evaluates each step (contract §5 <c>--execution</c>).</summary>
+/// <summary>How a <see cref="Session"/> evaluates each step (models/README.md §5 <c>--execution</c>).</summary>
 public enum Execution
 {
     /// <summary>Layer 1 uses the continual attention updates (Hedegaard et al., ICLR 2023; Carreto Picón et al., 2025).</summary>

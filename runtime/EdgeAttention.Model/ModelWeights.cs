@@ -2,7 +2,7 @@ using EdgeAttention.Format;
 
 namespace EdgeAttention.Model;
 
-/// <summary>Weights of one encoder layer (contract §2, <c>layers.{i}.*</c>), in place in the model file's block.</summary>
+/// <summary>Weights of one encoder layer (models/README.md §2, <c>layers.{i}.*</c>), in place in the model file's block.</summary>
 internal sealed class EncoderLayerWeights
 {
     public required Linear InProj { get; init; }    // [3d, d]: rows q, then k, then v

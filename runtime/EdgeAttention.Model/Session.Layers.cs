@@ -3,7 +3,7 @@ using EdgeAttention.Kernels;
 
 namespace EdgeAttention.Model;
 
-// The encoder of contract §3, step by step. Row buffers hold window positions oldest → newest:
+// The encoder of models/README.md §3, step by step. Row buffers hold window positions oldest → newest:
 // row j of a [n, d] region is stream position t − n + 1 + j.
 public sealed partial class Session
 {
@@ -46,7 +46,7 @@ public sealed partial class Session
 
     /// <summary>
     /// Recompute execution: every layer over the window from the ring of tokens (the baseline). With layer-1
-    /// continual landmarks the landmarks are rebuilt from q, k of positions u − n + 1 … u (contract §4.2).
+    /// continual landmarks the landmarks are rebuilt from q, k of positions u − n + 1 … u (models/README.md §4.2).
     /// </summary>
     private StepStatus StepRecompute(long t, Span<float> logits)
     {
@@ -128,7 +128,7 @@ public sealed partial class Session
     }
 
     /// <summary>
-    /// Continual landmarks for recompute (contract §4.2): u = last completed segment end; the m landmarks are
+    /// Continual landmarks for recompute (models/README.md §4.2): u = last completed segment end; the m landmarks are
     /// the means of the m stream segments that make up positions u − n + 1 … u. Those positions hold every cycle
     /// phase p mod n once, and stream segments are fixed phase ranges (window-mode sizes from phase 0), so row
     /// p mod n of lq/lk gets position p and window-mode segment means of lq/lk are exactly the stream segments'

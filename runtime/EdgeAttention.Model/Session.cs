@@ -6,7 +6,7 @@ using EdgeAttention.Kernels;
 namespace EdgeAttention.Model;
 
 /// <summary>
-/// One stream through a model (contract §3). The weights are used in place in the model file's native block
+/// One stream through a model (models/README.md §3). The weights are used in place in the model file's native block
 /// (no copy): the session takes a lease on the <see cref="ModelFile"/> in its constructor and releases it in
 /// <see cref="Dispose"/>, so the file may be disposed first — its block is freed when the last session using it is
 /// disposed. All working memory is one arena allocated here (layout in <see cref="ArenaPlan"/>), plus the attention
@@ -151,7 +151,7 @@ public sealed partial class Session : IDisposable
 
     // ---- input ---------------------------------------------------------------------------------------
 
-    /// <summary>e_t = input_proj((x_t − mean) / std) + pos[t mod P] (contract §3).</summary>
+    /// <summary>e_t = input_proj((x_t − mean) / std) + pos[t mod P] (models/README.md §3).</summary>
     private void MakeToken(ReadOnlySpan<float> frame, long t, Span<float> token)
     {
         ReadOnlySpan<float> x = frame;

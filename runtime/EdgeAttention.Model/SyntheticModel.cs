@@ -4,7 +4,7 @@ using EdgeAttention.Kernels;
 namespace EdgeAttention.Model;
 
 /// <summary>
-/// In-memory random models of any config (device self-test, tests, benchmarks). Every tensor of contract §2
+/// In-memory random models of any config (device self-test, tests, benchmarks). Every tensor of models/README.md §2
 /// for the config, including input_norm: Linear weights U(−1, 1)/√in (PyTorch's default scale), biases
 /// U(−0.1, 0.1), LayerNorm γ = 1 ± 0.2, β ± 0.1, positional rows U(−0.5, 0.5), fixed landmarks U(−1, 1),
 /// input std U(0.5, 2). Deterministic for a seed.

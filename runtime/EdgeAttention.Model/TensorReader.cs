@@ -3,7 +3,7 @@ using EdgeAttention.Format;
 namespace EdgeAttention.Model;
 
 /// <summary>
-/// In-place views of a model file's tensors by contract §2 name (no copy). Nothing is checked here: the reader
+/// In-place views of a model file's tensors by models/README.md §2 name (no copy). Nothing is checked here: the reader
 /// (<see cref="ModelFile"/>) has already checked every tensor's presence, shape, dtype and values against the config.
 /// </summary>
 internal static class TensorReader

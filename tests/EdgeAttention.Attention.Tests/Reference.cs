@@ -1,7 +1,7 @@
 namespace EdgeAttention.Attention.Tests;
 
 /// <summary>
-/// Float64 brute-force oracle written straight from the contract text (§4), independent of the runtime code:
+/// Float64 brute-force oracle written straight from models/README.md (§4), independent of the runtime code:
 /// per head, scores q·k/√d_h; softmax = softmax(Q Kᵀ/√d_h) V; Nyström = (F pinv(A)) (B V) with
 /// F = softmax(Q K̃ᵀ/√d_h), A = softmax(Q̃ K̃ᵀ/√d_h), B = softmax(Q̃ Kᵀ/√d_h); pinv by Newton–Schulz from
 /// Z₀ = Aᵀ/(‖A‖₁‖A‖∞); landmarks per the segment rule.
@@ -138,7 +138,7 @@ internal static class Reference
     }
 
     /// <summary>
-    /// Continual landmarks at step t (contract §4.2): the stream is cut into segments repeating every n positions
+    /// Continual landmarks at step t (models/README.md §4.2): the stream is cut into segments repeating every n positions
     /// from t = 0 with the window sizes; u = last position of the newest segment completed at or before t;
     /// landmarks = means of the m segments covering u − n + 1 … u. Returns (Q̃, K̃) and u.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace EdgeAttention.Attention.Tests;
 
 /// <summary>
-/// Contract §4.3: scores |q·k|/√d_h up to 300 must give outputs matching the float64 evaluation within
+/// models/README.md §4.3: scores |q·k|/√d_h up to 300 must give outputs matching the float64 evaluation within
 /// 2e-4 × max(1, |out|) at every step, although single keys dominate whole rows and leave the window
 /// (catastrophic cancellation of naive running sums).
 /// </summary>

@@ -59,7 +59,7 @@ internal sealed class StreamData
 
 internal static class Check
 {
-    /// <summary>Contract §4.3 style: max |expected − actual| ≤ tol · max(1, max |expected|). Returns the error ratio.</summary>
+    /// <summary>models/README.md §4.3 style: max |expected − actual| ≤ tol · max(1, max |expected|). Returns the error ratio.</summary>
     public static double Close(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double tol, string what)
     {
         Assert.Equal(expected.Length, actual.Length);

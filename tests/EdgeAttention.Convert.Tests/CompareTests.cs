@@ -2,7 +2,7 @@ using EdgeAttention.Format;
 
 namespace EdgeAttention.Convert.Tests;
 
-/// <summary>`edge-attention-convert compare`: contract §4.3 tolerance, argmax agreement, shape and usage errors.</summary>
+/// <summary>`edge-attention-convert compare`: models/README.md §4.3 tolerance, argmax agreement, shape and usage errors.</summary>
 public class CompareTests
 {
     private static string Write(string dir, string name, float[] data, int rows, int cols)

@@ -8,7 +8,7 @@ namespace EdgeAttention.Model.Tests;
 /// <summary>
 /// Golden parity: every case of tests/fixtures/golden (float64 logits from tools/pytorch/golden.py) is converted
 /// with the converter's core and run in both executions: |Δ| ≤ 1e-4 × max(1, max |golden|) at every step
-/// (half the contract's 2e-4). Int8 conversions report their error against golden and keep the float32 model's argmax on ≥ 95% of steps.
+/// (half the 2e-4 of models/README.md §4.3). Int8 conversions report their error against golden and keep the float32 model's argmax on ≥ 95% of steps.
 /// A missing fixture folder fails (no silent pass).
 /// </summary>
 public sealed class GoldenTests(ITestOutputHelper output)

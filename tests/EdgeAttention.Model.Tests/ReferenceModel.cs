@@ -3,7 +3,7 @@ using EdgeAttention.Format;
 namespace EdgeAttention.Model.Tests;
 
 /// <summary>
-/// A plain float64 evaluation of contract §3–§4, written from the text and independent of the runtime:
+/// A plain float64 evaluation of models/README.md §3–§4, written from the text and independent of the runtime:
 /// every step recomputes every layer over the window, Nyström with an explicit Newton–Schulz pseudo-inverse,
 /// continual landmarks as segment means over positions u − n + 1 … u. Int8 weights are dequantized.
 /// Slow (O(n·d²) per layer per step): for small models.
@@ -136,7 +136,7 @@ internal sealed class ReferenceModel
         return Linear(p + "linear2", a, _d);
     }
 
-    // ---- attention (contract §4), per head --------------------------------------------------------
+    // ---- attention (models/README.md §4), per head --------------------------------------------------------
 
     private double[][] Attention(string p, double[][] q, double[][] k, double[][] v, double[][]? lq, double[][]? lk)
     {

@@ -4,8 +4,8 @@ using Xunit.Abstractions;
 namespace EdgeAttention.Model.Tests;
 
 /// <summary>
-/// Continual == recompute == a float64 evaluation of the contract text, on random models of many configs
-/// (contract §4.3: |Δ| ≤ 2e-4 × max(1, max |logits|) at every step; the two executions agree within 1e-4 × that).
+/// Continual == recompute == a float64 evaluation of models/README.md, on random models of many configs
+/// (models/README.md §4.3: |Δ| ≤ 2e-4 × max(1, max |logits|) at every step; the two executions agree within 1e-4 × that).
 /// </summary>
 public sealed class SessionParityTests(ITestOutputHelper output)
 {
@@ -57,7 +57,7 @@ public sealed class SessionParityTests(ITestOutputHelper output)
         Assert.Equal(frames.Length - c.Window + 1, a.Length);
     }
 
-    /// <summary>Scores |q·k|/√d_h near 300 (post-norm, large inputs): still within the contract tolerance.</summary>
+    /// <summary>Scores |q·k|/√d_h near 300 (post-norm, large inputs): still within the models/README.md §4.3 tolerance.</summary>
     [Theory]
     [InlineData(AttentionKind.Softmax, LandmarkMode.Window, 1)]
     [InlineData(AttentionKind.Softmax, LandmarkMode.Window, 2)]

@@ -51,7 +51,7 @@ internal static class TestModels
         return rows.ToArray();
     }
 
-    /// <summary>max |a − b| over all rows, and the contract scale max(1, max |b|).</summary>
+    /// <summary>max |a − b| over all rows, and the models/README.md §4.3 scale max(1, max |b|).</summary>
     public static (double MaxError, double Scale) Compare(float[][] a, double[][] b)
     {
         Assert.Equal(b.Length, a.Length);

@@ -6,7 +6,7 @@ namespace EdgeAttention.Convert;
 /// <summary>
 /// `edge-attention-convert compare --expected golden.npy --actual logits.npy [--min-agreement 0.95]`: checks logits
 /// written by `edge-attention run` against reference logits (e.g. the PyTorch twin's golden.py), both [steps, C].
-/// Prints the largest absolute difference, the contract §4.3 tolerance 2e-4 × max(1, max|expected|) and the share of
+/// Prints the largest absolute difference, the models/README.md §4.3 tolerance 2e-4 × max(1, max|expected|) and the share of
 /// steps whose argmax agrees. Exit 0 when within tolerance (or, with --min-agreement, when the argmax agreement is at
 /// least that share: the int8 criterion), 1 otherwise or on bad input.
 /// </summary>

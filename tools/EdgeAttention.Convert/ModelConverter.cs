@@ -5,7 +5,7 @@ using EdgeAttention.Kernels;
 namespace EdgeAttention.Convert;
 
 /// <summary>
-/// model.json + model.safetensors → model.eam. Every tensor the config needs (ModelTensors.Expected, contract §2)
+/// model.json + model.safetensors → model.eam. Every tensor the config needs (ModelTensors.Expected, models/README.md §2)
 /// must be present with its exact shape and values the .eam reader accepts (TensorValues: finite, |v| ≤ 1e6,
 /// input_norm.std &gt; 0); F16/BF16/F64 become float32; extra tensors are
 /// reported and ignored. With int8 quantization every Linear weight becomes per-output-channel symmetric int8

@@ -32,7 +32,7 @@ def ok(cond, what):
 
 
 def check_segments():
-    """Contract §4.2 schedule properties, for every n <= 24, m < n, t in [n-1, 5n)."""
+    """models/README.md §4.2 schedule properties, for every n <= 24, m < n, t in [n-1, 5n)."""
     for n in range(2, 25):
         for m in range(1, n):
             lens = golden.segment_lengths(n, m)

@@ -126,7 +126,7 @@ def validate_frontend(fe, source="model.json", tool="edge-attention-convert", pr
 
 
 def validate_config(cfg, source="model.json", tool="edge-attention-convert"):
-    """Checks a model.json dict (contract §1 + §6); returns it unchanged. Raises ConfigError."""
+    """Checks a model.json dict (models/README.md §1 + §6); returns it unchanged. Raises ConfigError."""
     c = _Checker(source, tool)
     if not isinstance(cfg, dict):
         raise ConfigError(f"{source}: the top level must be a JSON object; fix the config and re-run {tool}")

@@ -1,6 +1,6 @@
-"""PyTorch twin of the EdgeAttention model (shared/spec/model-contract.md §1-§4).
+"""PyTorch twin of the EdgeAttention model (models/README.md §1-§4).
 
-State-dict names are exactly the contract's §2 names, so `model.state_dict()` converts as is:
+State-dict names are exactly models/README.md §2 names, so `model.state_dict()` converts as is:
   input_norm.mean/std (optional buffers), input_proj.*, pos_embedding.weight (recycling),
   layers.{i}.self_attn.in_proj_weight/in_proj_bias/out_proj.*, [landmarks_q, landmarks_k],
   layers.{i}.linear1/linear2/norm1/norm2.*, final_norm.* (optional), classifier.*.
@@ -11,7 +11,7 @@ NystromEncoderLayer below, which mirrors it (same sub-module names) with Nystrom
 Two ways to run:
   EdgeModel.forward(frames [B, n, F], start)  -> logits [B, C] of the newest token of each window;
       landmarks from the window (window mode); used for training.
-  EdgeModel.stream_logits(frames [T, F])       -> logits [T-n+1, C], contract §3 step by step,
+  EdgeModel.stream_logits(frames [T, F])       -> logits [T-n+1, C], models/README.md §3 step by step,
       including continual landmarks (layer 1) formed by simulating segment completion.
 """
 import collections
@@ -28,7 +28,7 @@ def make_config(input_features, d_model, heads, window, layers, ff_dim, classes,
                 activation="gelu", norm="post", positional="recycling", period=None,
                 attention="softmax", landmarks=None, landmark_mode=None, pinv_iterations=6,
                 final_norm=True, layer_norm_eps=1e-5, name=None):
-    """A model.json dict in contract §1 form."""
+    """A model.json dict in models/README.md §1 form."""
     cfg = {"schema": SCHEMA}
     if name:
         cfg["name"] = name
@@ -52,7 +52,7 @@ def make_config(input_features, d_model, heads, window, layers, ff_dim, classes,
 
 
 def segment_lengths(n, m):
-    """Contract §4.2: with r = n mod m the first r segments hold ceil(n/m), the rest floor(n/m)."""
+    """models/README.md §4.2: with r = n mod m the first r segments hold ceil(n/m), the rest floor(n/m)."""
     return [n // m + 1] * (n % m) + [n // m] * (m - n % m)
 
 
@@ -80,7 +80,7 @@ def pinv_newton_schulz(a, iterations):
 
 
 class InputNorm(nn.Module):
-    """x <- (x - mean) / std, buffers `mean`, `std` [F] (contract §2 input_norm.*)."""
+    """x <- (x - mean) / std, buffers `mean`, `std` [F] (models/README.md §2 input_norm.*)."""
 
     def __init__(self, features):
         super().__init__()
@@ -92,7 +92,7 @@ class InputNorm(nn.Module):
 
 
 class NystromAttention(nn.Module):
-    """Multi-head Nyström attention (contract §4.2) with nn.MultiheadAttention's parameter names.
+    """Multi-head Nyström attention (models/README.md §4.2) with nn.MultiheadAttention's parameter names.
 
     in_proj_weight [3d, d] rows q, k, v; in_proj_bias [3d]; out_proj Linear(d, d);
     landmarks_q, landmarks_k [h, m, d_h] (unscaled projected space) when mode == 'fixed'."""
@@ -201,7 +201,7 @@ class EdgeModel(nn.Module):
         self.classifier = nn.Linear(d, len(c["classes"]))
 
     def tokens(self, frames, start=0):
-        """frames [B, T, F] at stream positions start.. -> e [B, T, d] (contract §3)."""
+        """frames [B, T, F] at stream positions start.. -> e [B, T, d] (models/README.md §3)."""
         x = self.input_norm(frames) if self.input_norm is not None else frames
         e = self.input_proj(x)
         if self.pos_embedding is not None:
@@ -228,7 +228,7 @@ class EdgeModel(nn.Module):
 
     def _continual_landmarks(self, e):
         """Layer-1 continual landmarks for every step: simulate the stream, pushing a segment's
-        mean q/k when the segment ends and dropping the oldest (contract §4.2).
+        mean q/k when the segment ends and dropping the oldest (models/README.md §4.2).
         Returns {t: (lq, lk)} each [h, m, d_h] for t >= n-1."""
         layer = self.layers[0]
         x = layer.norm1(e) if layer.norm_first else e
@@ -255,7 +255,7 @@ class EdgeModel(nn.Module):
 
     @torch.no_grad()
     def stream_logits(self, frames):
-        """frames [T, F] -> logits [T-n+1, C]: each window recomputed (contract §3)."""
+        """frames [T, F] -> logits [T-n+1, C]: each window recomputed (models/README.md §3)."""
         T = frames.shape[0]
         e = self.tokens(frames.unsqueeze(0))[0]     # [T, d]
         continual = self.nystrom and self.landmark_mode == "continual" and self.m < self.n

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Export an EdgeModel to model.json + model.safetensors (contract §1, §2).
+"""Export an EdgeModel to model.json + model.safetensors (models/README.md §1, §2).
 
   /usr/bin/python3 tools/pytorch/export.py --checkpoint ckpt.pt --output-dir out/ [--dtype F32|F16|BF16|F64]
 

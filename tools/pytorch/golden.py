@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Golden logits for a stream, computed by brute force straight from the contract text.
+"""Golden logits for a stream, computed by brute force straight from models/README.md.
 
-Source: shared/spec/model-contract.md §3 (one step of the stream) and §4 (attention).
+Source: models/README.md §3 (one step of the stream) and §4 (attention).
 Everything is evaluated in float64 (or float32 with --dtype f32, used only to measure how
 sensitive a fixture is to float32 rounding). No PyTorch: plain NumPy, so it is independent
 of the PyTorch twin in edge_model.py, which is checked against it.
@@ -55,14 +55,14 @@ def relu(x):
 
 
 def softmax_rows(s):
-    """Row softmax; the max shift cancels exactly (contract §4.3)."""
+    """Row softmax; the max shift cancels exactly (models/README.md §4.3)."""
     z = s - s.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
 
 
 def pinv_newton_schulz(a, iterations):
-    """Contract §4.2: Z0 = A^T / (||A||_1 ||A||_inf) of this one matrix, then
+    """models/README.md §4.2: Z0 = A^T / (||A||_1 ||A||_inf) of this one matrix, then
     Z <- 1/4 Z (13I - AZ (15I - AZ (7I - AZ))) `iterations` times. a: [m, m]."""
     m = a.shape[0]
     norm1 = np.abs(a).sum(axis=0).max()    # max column sum
@@ -94,7 +94,7 @@ def window_segment_means(rows, n, m):
 
 
 def continual_segments(t, n, m):
-    """The m most recently completed stream segments at step t (contract §4.2, continual).
+    """The m most recently completed stream segments at step t (models/README.md §4.2, continual).
 
     The stream is cut into segments that repeat every n positions with the window-mode
     sizes, starting at t = 0. Returns [(start, end)] inclusive, oldest first; they cover

@@ -12,7 +12,7 @@ Every case is checked before it is written:
   - softmax cases: golden == nn.TransformerEncoder(nn.TransformerEncoderLayer) on each window (1e-5);
   - continual-landmark cases: golden == window-landmark golden at steps with (t+1) % n == 0;
   - m >= n cases: golden == the same weights run as a softmax model;
-  - float32 evaluation of golden.py vs float64, reported as a fraction of the contract tolerance
+  - float32 evaluation of golden.py vs float64, reported as a fraction of the models/README.md §4.3 tolerance
     2e-4 * max(1, max |logits|) (a fixture a float32 runtime cannot meet would show up here).
 """
 import argparse
@@ -208,7 +208,7 @@ def softmax_reference(config, tensors, frames):
 
 def dominant_leave_events(config, tensors, frames):
     """Count (step, head) pairs where the key leaving the window held > 1 - 1e-6 of some
-    running exp-sum row of a continual implementation (contract §4.3 cancellation hazard):
+    running exp-sum row of a continual implementation (models/README.md §4.3 cancellation hazard):
     softmax -> rows of the surviving queries (retroactive form); nystrom continual/fixed ->
     rows of the layer-1 landmark queries in force before the step. Layer 1 only."""
     g = golden.Golden(config, tensors)
@@ -341,19 +341,19 @@ def write_readme(out_dir, rows):
         "",
         "Each folder: `model.json`, `model.safetensors`, `frames.npy` (float32 [T, F]),",
         "`logits.npy` (float64 [T-n+1, C]; row j = logits at step t = n-1+j), computed by",
-        "`tools/pytorch/golden.py` in float64 straight from shared/spec/model-contract.md §3-§4 on the",
+        "`tools/pytorch/golden.py` in float64 straight from models/README.md §3-§4 on the",
         "weights as stored (after rounding to the file's dtype). A runtime passes a case when",
-        "max |logits - golden| <= 2e-4 * max(1, max |golden|) at every row (contract §4.3).",
+        "max |logits - golden| <= 2e-4 * max(1, max |golden|) at every row (models/README.md §4.3).",
         "",
         "Checks run by the generator: golden == PyTorch twin (float64, 1e-9 rel.); softmax cases ==",
         "nn.TransformerEncoder on each window (1e-5); continual landmarks == window landmarks at steps",
         "with (t+1) % n == 0; m >= n == softmax model. `f32/tol` = max error of a float32 evaluation of",
-        "the same formulas divided by the contract tolerance (must be well below 1).",
+        "the same formulas divided by the models/README.md §4.3 tolerance (must be well below 1).",
         "",
         "`leave>1-1e-6` counts (step, head) pairs of layer 1 where the key leaving the window held more",
         "than 1 - 1e-6 of a running exp-sum row of a continual implementation (retroactive softmax:",
         "surviving queries; continual/fixed Nystrom: landmark queries) - where add/subtract sums cancel",
-        "catastrophically (contract §4.3); '-' = not applicable.",
+        "catastrophically (models/README.md §4.3); '-' = not applicable.",
         "",
         "| case | shapes | config | weights | max score | leave>1-1e-6 | max abs logit | f32/tol | covers |",
         "|---|---|---|---|---|---|---|---|---|",

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Generate tests/fixtures/invalid/<case>/: inputs the converter or the device binary must
-reject with a one-line error naming the problem (contract §1, §2, §5).
+reject with a one-line error naming the problem (models/README.md §1, §2, §5).
 
   cd <repo root> && /usr/bin/python3 tools/pytorch/make_invalid_fixtures.py
 

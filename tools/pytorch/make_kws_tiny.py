@@ -3,7 +3,7 @@
 
   cd <repo root> && /usr/bin/python3 tools/pytorch/make_kws_tiny.py [--steps 800]
 
-Config: the contract §1 example (F=40, d=64, 4 heads, n=64, 1 layer, ff=128, gelu, post,
+Config: the models/README.md §1 example (F=40, d=64, 4 heads, n=64, 1 layer, ff=128, gelu, post,
 recycling P=64, Nyström m=8 continual, 6 pinv iterations, final_norm, 3 classes).
 Weights: trained briefly (train.py, seed 1) on the synthetic keyword task.
 Writes model.json, model.safetensors (F32), frames.npy (float32 [400, 40] synthetic stream),
@@ -65,7 +65,7 @@ def main(argv=None):
     with open(os.path.join(args.out, "README.md"), "w") as f:
         f.write(f"""# kws-tiny (bundled default model)
 
-Contract §1 example config: F=40, d=64, 4 heads, window n=64, 1 layer, ff=128, gelu, post-norm,
+models/README.md §1 example config: F=40, d=64, 4 heads, window n=64, 1 layer, ff=128, gelu, post-norm,
 recycling positions P=64, Nyström attention with m=8 **continual** landmarks, 6 pinv iterations,
 final_norm, classes silence/yes/no.
 
@@ -77,13 +77,13 @@ training. This is a demo/test model, not a real keyword spotter.
 Files:
 - `model.json`, `model.safetensors` (F32, {len(stored)} tensors)
 - `frames.npy` float32 [{T}, 40]: synthetic stream, keywords (start, class, length) = {EVENTS}
-- `logits.npy` float64 [{logits.shape[0]}, 3]: golden logits (tools/pytorch/golden.py, float64, contract §3-§4),
+- `logits.npy` float64 [{logits.shape[0]}, 3]: golden logits (tools/pytorch/golden.py, float64, models/README.md §3-§4),
   row j = step t = 63 + j. max |q.k|/sqrt(d_h) reached: {max_score:.2f}.
 - `labels.npy` int64 [{logits.shape[0]}]: expected class per step (keyword fully inside the window, else silence).
 
 Argmax of the golden logits agrees with `labels.npy` on {100 * acc:.1f}% of steps
 (per class silence/yes/no: {', '.join(f'{100 * v:.1f}%' for v in per_class.values())}).
-Float32 evaluation of the same formulas differs from the golden by {f32_err:.2e} (contract tolerance {tol:.2e}).
+Float32 evaluation of the same formulas differs from the golden by {f32_err:.2e} (models/README.md §4.3 tolerance {tol:.2e}).
 PyTorch twin (float64) vs golden: {twin_err:.1e}.
 
 Run (from the repository root):

@@ -21,7 +21,7 @@ The synthetic task (no data set needed): frames of F "filterbank" features; back
 noise; a keyword is a 16..28-frame burst whose energy band sweeps up through the low features
 ("yes", class 1) or down through the high features ("no", class 2). A window is labelled with the keyword it fully
 contains, else "silence" (class 0). Training uses window-mode landmarks (continual landmarks
-equal window ones whenever (t+1) % n == 0, contract §4.2) at random stream offsets so the
+equal window ones whenever (t+1) % n == 0, models/README.md §4.2) at random stream offsets so the
 recycling positions are all seen.
 """
 import argparse
@@ -451,7 +451,7 @@ def run(argv=None):
     ap = argparse.ArgumentParser(
         description="train an EdgeModel: on a Speech Commands-style folder (--data), on frames.npy + labels.npy "
                     "(--frames/--labels), or on the built-in synthetic keyword task (neither)")
-    ap.add_argument("--config", required=True, help="model.json (contract §1; audio data needs the §6 frontend block)")
+    ap.add_argument("--config", required=True, help="model.json (models/README.md §1; audio data needs the §6 frontend block)")
     ap.add_argument("--output", required=True, help="checkpoint .pt (the best one so far)")
     ap.add_argument("--export-dir", help="also write model.json + model.safetensors of the best checkpoint here")
     ap.add_argument("--data", help="Speech Commands-style folder: <word>/*.wav, _background_noise_/")

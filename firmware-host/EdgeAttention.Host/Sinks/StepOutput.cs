@@ -3,7 +3,7 @@ namespace EdgeAttention.Host.Sinks;
 /// <summary>What the inference loop reports after a step that produced logits (plain values, no references).</summary>
 internal readonly struct StepOutput
 {
-    /// <summary>Stream position t of the newest frame (contract: outputs exist for t ≥ n − 1).</summary>
+    /// <summary>Stream position t of the newest frame (models/README.md §3: outputs exist for t ≥ n − 1).</summary>
     public long Step { get; init; }
 
     /// <summary>Seconds since the program started.</summary>
