@@ -47,11 +47,13 @@ internal sealed partial class ContinualNystromEngine
     {
         int m = _m, dh = _dh, o = h * m * dh;
         for (int j = 0; j < m; j++)
+        {
             for (int c = 0; c < dh; c++)
             {
                 _lqsT[o + c * m + j] = _lqs[o + j * dh + c];
                 _lkT[o + c * m + j] = _lk[o + j * dh + c];
             }
+        }
     }
 
     // column[i·m] = rows_i · x for every ring slot i (rows [n × d_h]): a new landmark's key-score column (n·d_h)

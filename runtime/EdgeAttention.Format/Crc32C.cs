@@ -65,8 +65,11 @@ public static class Crc32C
             t[i] = c;
         }
         for (int s = 1; s < 8; s++)
+        {
             for (int i = 0; i < 256; i++)
                 t[s * 256 + i] = t[(s - 1) * 256 + i] >> 8 ^ t[t[(s - 1) * 256 + i] & 0xFF];
+        }
+
         return t;
     }
 }

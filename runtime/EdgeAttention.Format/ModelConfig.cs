@@ -108,8 +108,10 @@ public sealed partial class ModelConfig
         Frontend?.Validate(InputFeatures);
         // Tensor-level sizes (products of the dimensions) must stay bounded.
         foreach (ExpectedTensor t in ModelTensors.Expected(this))
+        {
             if (t.ElementCount > MaxTensorElements)
                 throw new ModelFormatException($"model.json: fields input_features/d_model/ff_dim/positional.period/classes are too large together: tensor '{t.Name}' would have {t.ElementCount} elements (shape [{string.Join(", ", t.Shape)}]), at most {MaxTensorElements} are supported; reduce the model size");
+        }
     }
 
     private static void Range(string field, int value, int min, int max)

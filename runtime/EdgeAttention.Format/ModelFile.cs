@@ -280,9 +280,12 @@ public sealed unsafe class ModelFile : IDisposable
             throw Bad($"header size field is {headerBytes}, expected {EamLayout.HeaderBytes}");
         ulong fileBytes = BinaryPrimitives.ReadUInt64LittleEndian(file[EamLayout.OffFileBytes..]);
         if (fileBytes != (ulong)length)
+        {
             throw Bad(fileBytes > (ulong)length
                 ? $"file is truncated: the header says {fileBytes} bytes but only {length} are present"
                 : $"file has {length} bytes but the header says {fileBytes} (trailing garbage or corrupted header)");
+        }
+
         if (!file[^4..].SequenceEqual(EamLayout.EndMagic))
             throw Bad("end marker missing (truncated or corrupted file)");
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(file[(int)(length - 8)..]);
@@ -381,7 +384,10 @@ public sealed unsafe class ModelFile : IDisposable
                 scalesOffset = (long)scales;
             }
             else if (scales != 0)
+            {
                 throw Bad($"tensor '{name}': a float32 tensor must have scales offset 0, not {scales}");
+            }
+
             tensors[i] = new TensorInfo(name, dtype, shape, elements, (long)off, expectBytes, scalesOffset);
             table[i] = (name, dtype, shape);
         }

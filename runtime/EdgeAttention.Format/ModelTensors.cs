@@ -139,8 +139,11 @@ public static class ModelTensors
                 throw new ModelFormatException($"tensor '{name}' is int8 but only Linear weights may be quantized; {fix}");
         }
         foreach (ExpectedTensor e in expected)
+        {
             if (!e.Optional && !byName.ContainsKey(e.Name))
                 throw new ModelFormatException($"tensor '{e.Name}' {e.ShapeText} is missing; {fix}");
+        }
+
         if (byName.ContainsKey(InputNormMean) != byName.ContainsKey(InputNormStd))
             throw new ModelFormatException($"tensors '{InputNormMean}' and '{InputNormStd}' must be given together; {fix}");
     }

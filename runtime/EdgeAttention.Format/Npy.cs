@@ -162,8 +162,11 @@ public static class Npy
             throw Bad(".npy header is not valid text");
         }
         if (!utf8)
+        {
             foreach (byte b in header)
                 if (b > 0x7E) throw Bad(".npy v1/v2 header is not ASCII");
+        }
+
         var p = new HeaderParser(text);
         p.Skip();
         p.Expect('{');

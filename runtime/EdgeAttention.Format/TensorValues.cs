@@ -28,14 +28,24 @@ public static class TensorValues
     {
         ArgumentNullException.ThrowIfNull(name);
         for (int i = 0; i < values.Length; i++)
+        {
             if (!(Math.Abs(values[i]) <= MaxAbsValue)) // false for NaN too
+            {
                 return float.IsFinite(values[i])
                     ? $"element {i} is {Text(values[i])}, larger in magnitude than the {Text(MaxAbsValue)} a model value may have"
                     : $"element {i} is {Text(values[i])}, not a finite number";
+            }
+        }
+
         if (name == ModelTensors.InputNormStd)
+        {
             for (int i = 0; i < values.Length; i++)
+            {
                 if (!(values[i] > 0))
                     return $"element {i} is {Text(values[i])}; standard deviations must be > 0";
+            }
+        }
+
         return null;
     }
 
@@ -45,8 +55,11 @@ public static class TensorValues
         int bad = values.IndexOf(sbyte.MinValue);
         if (bad >= 0) return $"element {bad} is -128; int8 weights are in [-127, 127]";
         for (int r = 0; r < scales.Length; r++)
+        {
             if (!(scales[r] >= 0 && scales[r] <= MaxInt8Scale))
                 return $"scale of row {r} is {Text(scales[r])}, must be finite, >= 0 and <= {Text(MaxInt8Scale)} (|weight| <= {Text(MaxAbsValue)})";
+        }
+
         return null;
     }
 

@@ -43,6 +43,7 @@ public static class MelFilterbankTables
         int bins = fft / 2 + 1;
         var fb = new double[mels * bins];
         for (int b = 0; b < mels; b++)
+        {
             for (int j = 0; j < bins; j++)
             {
                 double f = (double)j * sampleRate / fft;
@@ -50,6 +51,8 @@ public static class MelFilterbankTables
                 double down = (edges[b + 2] - f) / (edges[b + 2] - edges[b + 1]);
                 fb[b * bins + j] = Math.Max(0.0, Math.Min(up, down));
             }
+        }
+
         return fb;
     }
 

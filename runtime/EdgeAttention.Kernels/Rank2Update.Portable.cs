@@ -32,8 +32,11 @@ public static partial class Rank2Update
                 }
             }
             for (; c0 < d; c0++)
+            {
                 for (int j = 0; j < m; j++)
                     Unsafe.Add(ref ar, j * d + c0) += a[j] * Unsafe.Add(ref xr, c0) - b[j] * Unsafe.Add(ref yr, c0);
+            }
+
             return;
         }
         for (int j = 0; j < m; j++)

@@ -13,7 +13,9 @@ public static partial class RealFft
         int half = stageTwiddles.Length / 2;
         ReadOnlySpan<double> wr = stageTwiddles[..half], wi = stageTwiddles[half..];
         for (int h = firstHalf; h < stopHalf; h *= 2)
+        {
             for (int s = 0; s < m; s += 2 * h)
+            {
                 for (int j = 0; j < h; j++)
                 {
                     int a = s + j, b = a + h;
@@ -23,5 +25,7 @@ public static partial class RealFft
                     re[b] = re[a] - tr; im[b] = im[a] - ti;
                     re[a] += tr; im[a] += ti;
                 }
+            }
+        }
     }
 }

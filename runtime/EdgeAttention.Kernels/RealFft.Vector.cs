@@ -60,7 +60,9 @@ public static partial class RealFft
         ref double wr = ref MemoryMarshal.GetReference(stageTwiddles);
         ref double wi = ref MemoryMarshal.GetReference(stageTwiddles[half..]);
         for (int h = w; h < m; h *= 2)
+        {
             for (int s = 0; s < m; s += 2 * h)
+            {
                 for (int j = 0; j < h; j += w)
                 {
                     nuint a = (nuint)(s + j), b = a + (nuint)h, t = (nuint)(h - 1 + j);
@@ -74,5 +76,7 @@ public static partial class RealFft
                     TL.Store(TL.Add(arv, tr), ref rr, a);
                     TL.Store(TL.Add(aiv, ti), ref ir, a);
                 }
+            }
+        }
     }
 }

@@ -42,12 +42,15 @@ public static partial class RealFft
         KernelChecks.Elements(bitReverse.Length, BitReverseLength(n), "RealFft.BuildTables", "bitReverse", "[N/2]");
         int m = n / 2;
         for (int h = 1; h < m; h *= 2)
+        {
             for (int j = 0; j < h; j++)
             {
                 double a = -Math.PI * j / h;
                 twiddles[h - 1 + j] = Math.Cos(a);
                 twiddles[m - 1 + h - 1 + j] = Math.Sin(a);
             }
+        }
+
         int post = m > 0 ? 2 * (m - 1) : 0;
         for (int j = 0; j <= m && m > 0; j++)
         {

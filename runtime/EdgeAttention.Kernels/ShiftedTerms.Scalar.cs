@@ -12,7 +12,11 @@ public static partial class ShiftedTerms
             if (shiftCache[j] != c) e0 *= Math.Exp(shiftCache[j] - c);
             double f = 1.0, eNew;
             if (sj > c) { f = Math.Exp(c - sj); eNew = 1.0; outcome |= SlideOutcome.ShiftMoved; shift[j] = sj; }
-            else eNew = Math.Exp(sj - c);
+            else
+            {
+                eNew = Math.Exp(sj - c);
+            }
+
             e0 *= f;
             double p = phi[j] * f + eNew, pk = Math.Max(peak[j] * f, p);
             p -= e0;

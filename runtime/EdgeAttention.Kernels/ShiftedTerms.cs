@@ -54,9 +54,9 @@ public static partial class ShiftedTerms
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static SlideOutcome Run(KernelVariant variant, ReadOnlySpan<double> s, Span<double> shift, Span<double> phi, Span<double> peak, Span<double> termCache,
         Span<double> shiftCache, Span<double> leaving, Span<double> factor, Span<double> arriving, double ratio) => variant switch
-    {
-        KernelVariant.Vector256 => PortableCore<W256, Vector256<double>>(s, shift, phi, peak, termCache, shiftCache, leaving, factor, arriving, ratio),
-        KernelVariant.Vector128 => PortableCore<W128, Vector128<double>>(s, shift, phi, peak, termCache, shiftCache, leaving, factor, arriving, ratio),
-        _ => ScalarCore(s, shift, phi, peak, termCache, shiftCache, leaving, factor, arriving, ratio, 0, SlideOutcome.None),
-    };
+        {
+            KernelVariant.Vector256 => PortableCore<W256, Vector256<double>>(s, shift, phi, peak, termCache, shiftCache, leaving, factor, arriving, ratio),
+            KernelVariant.Vector128 => PortableCore<W128, Vector128<double>>(s, shift, phi, peak, termCache, shiftCache, leaving, factor, arriving, ratio),
+            _ => ScalarCore(s, shift, phi, peak, termCache, shiftCache, leaving, factor, arriving, ratio, 0, SlideOutcome.None),
+        };
 }

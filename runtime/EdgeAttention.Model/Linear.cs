@@ -44,7 +44,10 @@ internal sealed class Linear
     /// <summary>y = W x + b for all rows. <paramref name="scratch"/>: int8 input buffer, at least In long.</summary>
     public void Apply(ReadOnlySpan<float> x, Span<float> y, Span<sbyte> scratch)
     {
-        if (!_q.IsPresent) MatVec.Compute(_w.Span, x, _bias.Span, y.Slice(0, Out));
+        if (!_q.IsPresent)
+        {
+            MatVec.Compute(_w.Span, x, _bias.Span, y.Slice(0, Out));
+        }
         else
         {
             Span<sbyte> qx = scratch.Slice(0, In);
@@ -60,10 +63,14 @@ internal sealed class Linear
     public void ApplyRows(ReadOnlySpan<float> x, ReadOnlySpan<sbyte> qx, float sx, int first, int count, Span<float> y)
     {
         if (!_q.IsPresent)
+        {
             MatVec.Compute(_w.Span.Slice(first * In, count * In), x, _bias.Span.Slice(first, count), y.Slice(0, count));
+        }
         else
+        {
             MatVecI8.Compute(_q.Span.Slice(first * In, count * In), _scales.Span.Slice(first, count), qx.Slice(0, In), sx,
                 _bias.Span.Slice(first, count), y.Slice(0, count));
+        }
     }
 
     /// <summary>Quantizes x into scratch for the int8 form (returns its scale); a no-op returning 0 for float32.</summary>

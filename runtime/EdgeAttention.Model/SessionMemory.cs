@@ -55,9 +55,12 @@ public static class SessionMemory
         long n = c.Window, h = c.Heads, dh = c.HeadDim, m = c.Landmarks;
         long bytes = 4 * ArrayBytes(n * dh, 4) + ArrayBytes(n, 4);
         if (UsesNystrom(c))
+        {
             bytes += 2 * ArrayBytes(h * m * dh, 4) + 2 * ArrayBytes(m * dh, 4) + ArrayBytes(m * m, 4) + ArrayBytes(m * m, 8)
                 + 2 * ArrayBytes(m * n, 4) + ArrayBytes(m, 4) + ArrayBytes(m * dh, 8) + ArrayBytes(m, 8) + ArrayBytes(dh, 8)
                 + InverseBytes(m);
+        }
+
         return bytes;
     }
 

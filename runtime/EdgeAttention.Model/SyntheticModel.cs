@@ -29,18 +29,30 @@ public static class SyntheticModel
                 for (int i = 0; i < data.Length; i++) data[i] = U(a);
             }
             else if (n == ModelTensors.InputNormStd)
+            {
                 for (int i = 0; i < data.Length; i++) data[i] = 1.25f + U(0.75f);
+            }
             else if (n == ModelTensors.InputNormMean)
+            {
                 for (int i = 0; i < data.Length; i++) data[i] = U(0.5f);
+            }
             else if (n == ModelTensors.PosEmbedding)
+            {
                 for (int i = 0; i < data.Length; i++) data[i] = U(0.5f);
+            }
             else if (n.EndsWith("landmarks_q", StringComparison.Ordinal) || n.EndsWith("landmarks_k", StringComparison.Ordinal))
+            {
                 for (int i = 0; i < data.Length; i++) data[i] = U(1f);
+            }
             else if (n.EndsWith("norm1.weight", StringComparison.Ordinal) || n.EndsWith("norm2.weight", StringComparison.Ordinal) ||
                      n == ModelTensors.FinalNormWeight)
+            {
                 for (int i = 0; i < data.Length; i++) data[i] = 1f + U(0.2f);
+            }
             else
+            {
                 for (int i = 0; i < data.Length; i++) data[i] = U(0.1f);
+            }
 
             if (int8 && e.IsLinearWeight)
             {
@@ -50,7 +62,10 @@ public static class SyntheticModel
                 Quantize.Weights(data, rows, cols, q, scales);
                 tensors.Add(TensorData.FromInt8(n, rows, cols, q, scales));
             }
-            else tensors.Add(TensorData.FromFloat32(n, e.Shape, data));
+            else
+            {
+                tensors.Add(TensorData.FromFloat32(n, e.Shape, data));
+            }
         }
         return ModelWriter.ToBytes(config, tensors);
     }

@@ -93,11 +93,14 @@ internal sealed class PerRowNystrom
         if (j < 0) return -1;
         double inv = 1.0 / Landmarks.SegmentLength(_n, m, j);
         for (int h = 0; h < _h; h++)
+        {
             for (int c = 0; c < dh; c++)
             {
                 _lq[(h * m + j) * dh + c] = (float)(_sumQ[h * dh + c] * inv);
                 _lk[(h * m + j) * dh + c] = (float)(_sumK[h * dh + c] * inv);
             }
+        }
+
         Array.Clear(_sumQ); Array.Clear(_sumK);
         return j;
     }

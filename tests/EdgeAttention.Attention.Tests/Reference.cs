@@ -25,6 +25,7 @@ internal static class Reference
         double scale = 1.0 / Math.Sqrt(dh);
         var s = new double[n];
         for (int h = 0; h < heads; h++)
+        {
             for (int i = 0; i < n; i++)
             {
                 for (int j = 0; j < n; j++) s[j] = DotRows(q, i * d + h * dh, k, j * d + h * dh, dh) * scale;
@@ -32,6 +33,8 @@ internal static class Reference
                 for (int j = 0; j < n; j++)
                     for (int c = 0; c < dh; c++) o[i * d + h * dh + c] += s[j] * v[j * d + h * dh + c];
             }
+        }
+
         return o;
     }
 
@@ -83,8 +86,11 @@ internal static class Reference
             // (F Z)(B V)
             var bv = new double[m, dh];
             for (int i = 0; i < m; i++)
+            {
                 for (int j = 0; j < n; j++)
                     for (int c = 0; c < dh; c++) bv[i, c] += b[i, j] * v[j * d + h * dh + c];
+            }
+
             for (int i = 0; i < n; i++)
             {
                 var p = new double[m];
@@ -126,12 +132,15 @@ internal static class Reference
         {
             int len = n / m + (s < n % m ? 1 : 0);
             for (int h = 0; h < heads; h++)
+            {
                 for (int c = 0; c < dh; c++)
                 {
                     double sum = 0;
                     for (int p = start; p < start + len; p++) sum += rows[p * d + h * dh + c];
                     means[(h * m + s) * dh + c] = sum / len;
                 }
+            }
+
             start += len;
         }
         return means;
@@ -166,6 +175,7 @@ internal static class Reference
             while (!ends.Contains((firstOffset + pos) % n)) pos++;
             pos++;                           // include the end position
             for (int h = 0; h < heads; h++)
+            {
                 for (int c = 0; c < dh; c++)
                 {
                     double sq = 0, sk = 0;
@@ -173,6 +183,8 @@ internal static class Reference
                     lq[(h * m + seg) * dh + c] = sq / (pos - start);
                     lk[(h * m + seg) * dh + c] = sk / (pos - start);
                 }
+            }
+
             seg++;
         }
         if (seg != m) throw new InvalidOperationException($"reference: {seg} segments in the window, expected {m}");

@@ -106,8 +106,14 @@ public class StabilityTests
             }
         }
         double[] expected;
-        if (kind == AttentionKind.Softmax) expected = Reference.Softmax(qw, kw, vw, n, heads, dh);
-        else if (mode == LandmarkMode.Fixed) expected = Reference.Nystrom(qw, kw, vw, n, heads, dh, m, Reference.ToDouble(o.FixedLandmarksQ!), Reference.ToDouble(o.FixedLandmarksK!), 6);
+        if (kind == AttentionKind.Softmax)
+        {
+            expected = Reference.Softmax(qw, kw, vw, n, heads, dh);
+        }
+        else if (mode == LandmarkMode.Fixed)
+        {
+            expected = Reference.Nystrom(qw, kw, vw, n, heads, dh, m, Reference.ToDouble(o.FixedLandmarksQ!), Reference.ToDouble(o.FixedLandmarksK!), 6);
+        }
         else
         {
             // steps is not a multiple of n? 10⁶ = 8·125000, so the landmarks are exactly this window's segment means.

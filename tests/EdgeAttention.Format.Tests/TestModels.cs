@@ -29,13 +29,13 @@ internal static class TestModels
         PositionalKind pos = PositionalKind.Recycling, int period = 7, AttentionKind attn = AttentionKind.Nystrom,
         int landmarks = 3, LandmarkMode mode = LandmarkMode.Fixed, bool finalNorm = true, int classes = 3,
         NormPlacement norm = NormPlacement.Post, ActivationKind act = ActivationKind.Gelu) => new()
-    {
-        Name = "test",
-        InputFeatures = f, DModel = d, Heads = heads, Window = window, Layers = layers, FfDim = ff,
-        Activation = act, Norm = norm, Positional = pos, PositionalPeriod = pos == PositionalKind.Recycling ? period : 0,
-        Attention = attn, Landmarks = attn == AttentionKind.Nystrom ? landmarks : 0, LandmarkMode = attn == AttentionKind.Nystrom ? mode : LandmarkMode.Window,
-        FinalNorm = finalNorm, Classes = Enumerable.Range(0, classes).Select(i => "c" + i).ToArray(),
-    };
+        {
+            Name = "test",
+            InputFeatures = f, DModel = d, Heads = heads, Window = window, Layers = layers, FfDim = ff,
+            Activation = act, Norm = norm, Positional = pos, PositionalPeriod = pos == PositionalKind.Recycling ? period : 0,
+            Attention = attn, Landmarks = attn == AttentionKind.Nystrom ? landmarks : 0, LandmarkMode = attn == AttentionKind.Nystrom ? mode : LandmarkMode.Window,
+            FinalNorm = finalNorm, Classes = Enumerable.Range(0, classes).Select(i => "c" + i).ToArray(),
+        };
 
     /// <summary>Random float32 weights for every expected tensor (std > 0 for input_norm.std).</summary>
     public static Dictionary<string, float[]> RandomWeights(ModelConfig c, int seed, bool withInputNorm = false)
@@ -69,7 +69,10 @@ internal static class TestModels
                 EdgeAttention.Kernels.Quantize.Weights(v, rows, cols, q, s);
                 list.Add(TensorData.FromInt8(e.Name, rows, cols, q, s));
             }
-            else list.Add(TensorData.FromFloat32(e.Name, e.Shape, v));
+            else
+            {
+                list.Add(TensorData.FromFloat32(e.Name, e.Shape, v));
+            }
         }
         return list;
     }
@@ -87,6 +90,7 @@ internal static class TestModels
         string parent = Path.Combine(Path.GetTempPath(), "ea-format-tests");
         // Remove folders of earlier test processes that have ended (the test host does not always run ProcessExit).
         if (Directory.Exists(parent))
+        {
             foreach (string old in Directory.GetDirectories(parent))
             {
                 string name = Path.GetFileName(old);
@@ -94,6 +98,8 @@ internal static class TestModels
                 if (dash > 0 && int.TryParse(name[..dash], out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
                     try { Directory.Delete(old, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
+        }
+
         string root = Path.Combine(parent, Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>

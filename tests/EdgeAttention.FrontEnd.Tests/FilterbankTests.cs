@@ -47,11 +47,13 @@ public class FilterbankTests
         (float[] w, int[] first, int[] off) = MelFilterbankTables.Sparse(sr, n, mels, fmin, fmax);
         int bins = n / 2 + 1;
         for (int b = 0; b < mels; b++)
+        {
             for (int j = 0; j < bins; j++)
             {
                 int k = j - first[b];
                 double s = k >= 0 && k < off[b + 1] - off[b] ? w[off[b] + k] : 0;
                 Assert.Equal((float)dense[b * bins + j], s);
             }
+        }
     }
 }

@@ -91,6 +91,7 @@ public class Float64KernelTests
     public void VecMatFloat32MatchesScalarAndWidensExactly(KernelVariant v)
     {
         for (int rows = 0; rows <= 37; rows++)
+        {
             for (int cols = 0; cols <= 35; cols++)
             {
                 float[] w = TestData.Floats(rows * 100 + cols, rows * cols, offset: 1), x = TestData.Floats(cols + 7, rows, offset: 2);
@@ -106,12 +107,14 @@ public class Float64KernelTests
                 }, $"VecMat float32 {v} {rows}x{cols}");
                 for (int j = 0; j < cols; j++) Assert.Equal((double)a[j], aw[j]);
             }
+        }
     }
 
     [Theory, MemberData(nameof(TestData.FloatVariants), MemberType = typeof(TestData))]
     public void VecMatFloat64MatchesScalarWithScaleAndDivisor(KernelVariant v)
     {
         for (int rows = 0; rows <= 21; rows++)
+        {
             for (int cols = 0; cols <= 19; cols++)
             {
                 double[] w = Doubles(rows * 100 + cols, rows * cols, offset: 1), x = Doubles(cols + 5, rows, offset: 3);
@@ -129,12 +132,14 @@ public class Float64KernelTests
                     }, $"VecMat float64 {v} {rows}x{cols} divide={divide}");
                 }
             }
+        }
     }
 
     [Theory, MemberData(nameof(TestData.FloatVariants), MemberType = typeof(TestData))]
     public void Rank2UpdateMatchesScalarWithAndWithoutFactors(KernelVariant v)
     {
         for (int m = 0; m <= 10; m++)
+        {
             for (int d = 0; d <= 37; d++)
             {
                 double[] x = Doubles(d, d, offset: 1), y = Doubles(d + 50, d, offset: 2), a = Doubles(m, m), b = Doubles(m + 9, m);
@@ -154,12 +159,14 @@ public class Float64KernelTests
                     }, $"Rank2Update {v} m={m} d={d} factors={factors}");
                 }
             }
+        }
     }
 
     [Theory, MemberData(nameof(TestData.FloatVariants), MemberType = typeof(TestData))]
     public void ShiftedTermsSlideMatchesScalar(KernelVariant v)
     {
         for (int m = 0; m <= 21; m++)
+        {
             for (int seed = 0; seed < 6; seed++)
             {
                 var rng = new Random(m * 10 + seed);
@@ -184,6 +191,7 @@ public class Float64KernelTests
                     Close(st1[k], e, j => 3e-11 * (Math.Abs(e[j]) + (k == 1 ? peak[j] * 4 : 0)), $"ShiftedTerms {v} m={m} seed={seed} {names[k]}");
                 }
             }
+        }
     }
 
     [Theory, MemberData(nameof(TestData.FloatVariants), MemberType = typeof(TestData))]

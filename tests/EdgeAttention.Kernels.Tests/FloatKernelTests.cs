@@ -124,7 +124,9 @@ public class FloatKernelTests
     {
         int[] dims = [0, 1, 3, 4, 7, 8, 9, 16, 17, 33, 64];
         foreach (int m in dims)
+        {
             foreach (int k in dims)
+            {
                 foreach (int n in dims)
                 {
                     float[] a = TestData.Floats(m * 100 + k, m * k, offset: 1), b = TestData.Floats(k * 100 + n, k * n, offset: 3);
@@ -138,6 +140,8 @@ public class FloatKernelTests
                     MatMul.ComputeTransposedB(KernelVariant.Scalar, as_, bs, c2, m, k, n);
                     TestData.Close(c1, c2, _ => 2 * TestData.SumTolerance(k, k), $"MatMulTransposedB {v} {m}x{k}x{n}");
                 }
+            }
+        }
         // Landmark shapes: m×d · d×m and m×m · m×m.
         foreach ((int m, int k, int n) in new[] { (32, 64, 32), (32, 32, 32), (64, 192, 64) })
         {

@@ -88,6 +88,7 @@ public class Int8KernelTests
     public void QuantizeVectorIsBitExactForEveryLengthAndMagnitude(KernelVariant v)
     {
         foreach (int n in AllLengths)
+        {
             foreach (float mag in new[] { 1e-44f, 1e-39f, 1e-30f, 1f, 3e4f, 1e30f, 3e38f })
             {
                 int off = n % 3;
@@ -97,6 +98,7 @@ public class Int8KernelTests
                 Assert.Equal(s2, s1);
                 Assert.True(q1.AsSpan().SequenceEqual(q2), $"Quantize.Vector {v} n={n} magnitude {mag}");
             }
+        }
         // Exact halves (x · 127/max = k + ½) must round to even in every variant.
         float[] halves = new float[64];
         for (int i = 0; i < 64; i++) halves[i] = (i - 32) + 0.5f;

@@ -80,8 +80,10 @@ internal static class TestData
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < actual.Length; i++)
+        {
             if (BitConverter.SingleToInt32Bits(actual[i]) != BitConverter.SingleToInt32Bits(expected[i]))
                 Assert.Fail($"{what}: element {i} of {actual.Length}: {actual[i]:R} vs reference {expected[i]:R} (not bit-identical)");
+        }
     }
 
     /// <summary>Forward error bound of a float sum of n terms with Σ|terms| = absSum: (n + 4) · ulp · absSum (γₙ style).</summary>

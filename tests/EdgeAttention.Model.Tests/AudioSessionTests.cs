@@ -35,7 +35,10 @@ public class AudioSessionTests
         public int Warmup;
         public void OnStep(long frame, StepStatus status, ReadOnlySpan<float> features, ReadOnlySpan<float> logits)
         {
-            if (status == StepStatus.Ready) Logits.Add(logits.ToArray());
+            if (status == StepStatus.Ready)
+            {
+                Logits.Add(logits.ToArray());
+            }
             else if (status == StepStatus.Warmup) { Warmup++; Assert.True(logits.IsEmpty); }
         }
     }

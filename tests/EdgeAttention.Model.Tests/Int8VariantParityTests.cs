@@ -101,8 +101,10 @@ public class Int8VariantParityTests
             {
                 Assert.Equal(reference[k].Length, got[k].Length);
                 for (int i = 0; i < got[k].Length; i++)
+                {
                     Assert.True(BitConverter.SingleToInt32Bits(reference[k][i]) == BitConverter.SingleToInt32Bits(got[k][i]),
                         $"{mode} float32={f} int8={v} {(k == 0 ? "continual" : "recompute")} logit {i}: {got[k][i]:R} vs scalar {reference[k][i]:R}");
+                }
             }
         }
     }

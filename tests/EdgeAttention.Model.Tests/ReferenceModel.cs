@@ -148,7 +148,9 @@ internal sealed class ReferenceModel
             double[][] Q = Head(q, head), K = Head(k, head), V = Head(v, head);
             double[][] outH;
             if (_c.Attention == AttentionKind.Softmax || _m >= _n)
+            {
                 outH = MatMul(SoftmaxRows(Scores(Q, K, scale)), V);
+            }
             else
             {
                 double[][] Ql, Kl;

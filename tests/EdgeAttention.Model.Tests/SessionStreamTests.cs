@@ -13,9 +13,14 @@ public sealed class SessionStreamTests(ITestOutputHelper output)
     {
         var d = new TheoryData<bool, Execution, bool>();
         foreach (bool nystrom in new[] { false, true })
+        {
             foreach (Execution e in new[] { Execution.Continual, Execution.Recompute })
+            {
                 foreach (bool int8 in new[] { false, true })
                     d.Add(nystrom, e, int8);
+            }
+        }
+
         return d;
     }
 

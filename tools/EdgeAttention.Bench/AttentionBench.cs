@@ -151,12 +151,15 @@ public static class AttentionBench
         var ns = new double[bodies.Count][];
         for (int i = 0; i < bodies.Count; i++) ns[i] = new double[samples];
         for (int k = 0; k < samples; k++)
+        {
             for (int i = 0; i < bodies.Count; i++)
             {
                 double t0 = AttentionClock.NowNs();
                 bodies[i].Body(calls[i]);
                 ns[i][k] = (AttentionClock.NowNs() - t0) / calls[i];
             }
+        }
+
         var results = new List<Result>();
         for (int i = 0; i < bodies.Count; i++)
         {

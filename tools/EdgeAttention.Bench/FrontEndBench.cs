@@ -48,7 +48,10 @@ public static class FrontEndBench
         string? outputPath = null;
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--output" && i + 1 < args.Length) outputPath = args[++i];
+            if (args[i] == "--output" && i + 1 < args.Length)
+            {
+                outputPath = args[++i];
+            }
             else
             {
                 Console.Error.WriteLine($"error: unknown argument '{args[i]}'; usage: edge-attention-bench frontend [--output tools/EdgeAttention.Bench/results/frontend.md]");

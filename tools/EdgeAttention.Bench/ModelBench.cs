@@ -40,8 +40,14 @@ public static class ModelBench
         string? outputPath = null;
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--steps" && i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out int s) && s > 0) steps = s;
-            else if (args[i] == "--output" && i + 1 < args.Length) outputPath = args[++i];
+            if (args[i] == "--steps" && i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out int s) && s > 0)
+            {
+                steps = s;
+            }
+            else if (args[i] == "--output" && i + 1 < args.Length)
+            {
+                outputPath = args[++i];
+            }
             else
             {
                 Console.Error.WriteLine($"error: unknown argument '{args[i]}'; usage: edge-attention-bench model [--steps N] [--output tools/EdgeAttention.Bench/results/model.md]");
@@ -55,6 +61,7 @@ public static class ModelBench
         try
         {
             foreach (int layers in new[] { 1, 2 })
+            {
                 foreach (LandmarkMode mode in new[] { LandmarkMode.Continual, LandmarkMode.Fixed })
                 {
                     ModelConfig c = Gtzan(layers, mode);
@@ -76,6 +83,7 @@ public static class ModelBench
                         }
                     }
                 }
+            }
         }
         finally { Directory.Delete(tmp, recursive: true); }
 
@@ -170,8 +178,11 @@ public static class ModelBench
         sb.AppendLine("| model | weights | execution | p50 µs/step | p99 µs/step | mean µs | bytes alloc/step | arena bytes | session bytes | multiply-adds/step |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (Row r in rows)
+        {
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.Model} | {r.Weights} | {r.Execution} | {r.P50Us:F1} | {r.P99Us:F1} | {r.MeanUs:F1} | {r.BytesPerStep:F1} | {r.ArenaBytes:N0} | {r.SessionBytes:N0} | {r.MultiplyAdds:N0} |");
+        }
+
         sb.AppendLine();
         sb.AppendLine("arena bytes = the session's one arena (activations, token ring, scratch); session bytes = everything the");
         sb.AppendLine("Session constructor allocated (arena + attention state + small tables; the weights stay in the model file's block, shared by all sessions), i.e. the per-stream footprint.");

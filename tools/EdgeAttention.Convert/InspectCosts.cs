@@ -30,8 +30,11 @@ public static class InspectCosts
         o.WriteLine("multiply-adds per step (attention + linear):");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"layer",-12} {"continual",14} {"recompute",14} {"ratio",8}"));
         foreach (LayerCost l in layers)
+        {
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {"layers." + l.Layer,-12} {l.Continual,14:N0} {l.Recompute,14:N0} {l.Speedup,7:F1}x"));
+        }
+
         long io = ModelCost.InputAndHead(c);
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"input/head",-12} {io,14:N0} {io,14:N0}"));
         long tc = ModelCost.Total(c, Execution.Continual), tr = ModelCost.Total(c, Execution.Recompute);

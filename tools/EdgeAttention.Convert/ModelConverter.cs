@@ -35,11 +35,14 @@ public static class ModelConverter
         using (SafeTensorsFile weights = SafeTensorsFile.Open(weightsPath))
         {
             foreach (SafeTensorInfo t in weights.Tensors)
+            {
                 if (ModelTensors.Find(expected, t.Name) is null)
                 {
                     extras.Add(t.Name);
                     log?.WriteLine($"ignored extra tensor '{t.Name}' {t.DType} {t.ShapeText}");
                 }
+            }
+
             bool hasMean = weights.Contains(ModelTensors.InputNormMean), hasStd = weights.Contains(ModelTensors.InputNormStd);
             if (hasMean != hasStd)
                 throw new ModelFormatException($"{weightsPath}: '{(hasMean ? ModelTensors.InputNormStd : ModelTensors.InputNormMean)}' is missing: input_norm.mean and input_norm.std must be given together");
@@ -97,6 +100,7 @@ public static class ModelConverter
     {
         double maxAbs = 0, errSq = 0, refSq = 0;
         for (int r = 0; r < rows; r++)
+        {
             for (int c = 0; c < cols; c++)
             {
                 int i = r * cols + c;
@@ -105,6 +109,8 @@ public static class ModelConverter
                 errSq += diff * diff;
                 refSq += (double)w[i] * w[i];
             }
+        }
+
         return new QuantizationError(name, maxAbs, refSq > 0 ? Math.Sqrt(errSq / refSq) : 0);
     }
 

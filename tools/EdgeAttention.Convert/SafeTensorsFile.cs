@@ -194,13 +194,19 @@ public sealed class SafeTensorsFile : IDisposable
         long elements = 1;
         bool empty = false;
         foreach (int d in shape) if (d == 0) empty = true;
-        if (empty) elements = 0;
+        if (empty)
+        {
+            elements = 0;
+        }
         else
+        {
             foreach (int d in shape)
             {
                 if (elements > bufferBytes / d) throw Bad(where, $"tensor '{n}': shape [{string.Join(", ", shape)}] is larger than the file");
                 elements *= d;
             }
+        }
+
         if (elements * size != end - begin)
             throw Bad(where, $"tensor '{n}': {end - begin} bytes stored but {dtype} [{string.Join(", ", shape)}] needs {elements * size}");
         return (dtype, shape, elements, begin, end);
