@@ -89,11 +89,14 @@ internal sealed class SerialFrameDecoder
         return n;
     }
 
-    /// <summary>Forgets buffered bytes and the sequence expectation (after a reconnect).</summary>
+    /// <summary>
+    /// Forgets buffered bytes (after a reconnect). The sequence expectation is kept, so frames the sender numbered
+    /// while the port was gone count as missing when the next frame arrives (a sender restart, i.e. a step back
+    /// or a gap above <see cref="MaxSequenceGap"/>, counts as a restart instead).
+    /// </summary>
     public void Reset()
     {
         _start = _end = 0;
-        _haveSequence = false;
     }
 
     /// <summary>

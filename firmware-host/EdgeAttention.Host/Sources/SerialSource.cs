@@ -23,6 +23,7 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
     private readonly string _path;
     private readonly int _baud;
     private SerialPort? _port;
+    private long _repliesDropped;
 
     public SerialSource(string path, int baud, int features)
     {
@@ -40,7 +41,8 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
 
     public override IReplyChannel? Replies => this;
 
-    public long RepliesDropped { get; private set; }
+    /// <summary>Replies the port did not take (reconnecting, write error or write timeout).</summary>
+    public long RepliesDropped => Interlocked.Read(ref _repliesDropped);
 
     public override void Open()
     {
@@ -65,26 +67,33 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
         }
     }
 
-    /// <summary>Writes a reply frame; dropped (and counted) while the port is reconnecting.</summary>
+    /// <summary>
+    /// Writes a reply frame (on the reply writer thread, never the inference loop); dropped and counted while the
+    /// port is reconnecting or when the write fails or times out. The port lock is not held during the write, so a
+    /// peer that does not read never stalls the reader thread either.
+    /// </summary>
     public void WriteReply(byte[] buffer, int count)
     {
+        SerialPort? port;
         lock (_portGate)
         {
-            try
-            {
-                if (_port is { IsOpen: true } port)
-                {
-                    port.Write(buffer, 0, count);
-                    return;
-                }
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
-            {
-                // The reader thread notices the broken port and reconnects.
-            }
-
-            RepliesDropped++;
+            port = _port;
         }
+
+        try
+        {
+            if (port is { IsOpen: true })
+            {
+                port.Write(buffer, 0, count);
+                return;
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
+        {
+            // The reader thread notices the broken port and reconnects.
+        }
+
+        Interlocked.Increment(ref _repliesDropped);
     }
 
     public override void Dispose()
