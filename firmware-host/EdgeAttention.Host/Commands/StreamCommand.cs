@@ -39,7 +39,8 @@ internal static class StreamCommand
 
     private const string Notes =
         "SOURCE: " + SourceSpec.Forms + "\n" +
-        "stdout: one JSON line per step once the window is full; stderr: a summary JSON line at the end.";
+        "stdout: one JSON line per step once the window is full; stderr: a summary JSON line at the end, and for serial/gpio\n" +
+        "sources live event lines (waiting, port_lost, reconnected, wrong_length, dropped; at most one per kind per second).";
 
     /// <summary>The command as the program runs it: the process's stdout/stdin and the board's GPIO.</summary>
     public static Command Create(long startTicks) =>
@@ -153,7 +154,10 @@ internal static class StreamCommand
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        // Live sources report trouble as it happens (stderr JSON lines), not only in the summary.
+        var events = live ? new StreamEvents(stderr, counters, () => loop.Outputs, model.Window, model.InputFeatures) : null;
         source.Start(ring);
+        events?.Start();
         try
         {
             loop.Run(maxFrames, stop.Token);
@@ -162,6 +166,7 @@ internal static class StreamCommand
         {
             ring.Complete(); // releases a reader blocked on a full ring (lossless file/stdin replay)
             source.Stop();
+            events?.Dispose();
             foreach (var sink in sinks)
             {
                 sink.Dispose();

@@ -44,6 +44,12 @@ internal sealed class SerialFrameDecoder
     /// <summary>Sequence numbers never received (lost or corrupted frames).</summary>
     public long Missing { get; private set; }
 
+    /// <summary>Frames (part of <see cref="Corrupted"/>) whose header announced the wrong value count.</summary>
+    public long WrongLength { get; private set; }
+
+    /// <summary>Value count announced by the last wrong-length frame (0 before one).</summary>
+    public int LastWrongValues { get; private set; }
+
     /// <summary>Bytes skipped while searching for a sync word.</summary>
     public long GarbageBytes { get; private set; }
 
@@ -132,6 +138,12 @@ internal sealed class SerialFrameDecoder
             int valueBytes = kind == SerialProtocol.KindFloat32 ? 4 : kind == SerialProtocol.KindInt16 ? 2 : 0;
             if (version != SerialProtocol.Version || valueBytes == 0 || payload != _expectedValues * valueBytes)
             {
+                if (version == SerialProtocol.Version && valueBytes != 0 && payload % valueBytes == 0)
+                {
+                    WrongLength++;
+                    LastWrongValues = payload / valueBytes;
+                }
+
                 Corrupted++;
                 _start += 1;
                 continue;

@@ -59,7 +59,14 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
         }
         catch (UnauthorizedAccessException)
         {
-            throw new HostException($"permission denied opening {_path}: add the user to the dialout group (sudo usermod -aG dialout $USER) and log in again", 3);
+            // System.IO.Ports reports a path that is not a terminal (regular file, /dev/null, FIFO) the same way as
+            // a permission problem; root has every permission, so for root it can only be the former.
+            if (Environment.IsPrivilegedProcess)
+            {
+                throw new HostException($"{_path} is not a serial device (not a terminal); pass the adapter's device, e.g. --source serial:/dev/ttyUSB0 (see 'ls /dev/ttyUSB* /dev/ttyACM*')", 3);
+            }
+
+            throw new HostException($"permission denied opening {_path}, or it is not a serial device: for a device, add the user to the dialout group (sudo usermod -aG dialout $USER) and log in again", 3);
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
         {
@@ -132,6 +139,7 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
             catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
             {
                 ClosePort();
+                ring.Counters.AddDisconnect();
                 continue;
             }
 
@@ -147,6 +155,7 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
             }
 
             ring.Counters.SetLinkTotals(_decoder.Corrupted, _decoder.Missing);
+            ring.Counters.SetWrongLength(_decoder.WrongLength, _decoder.LastWrongValues);
         }
     }
 
