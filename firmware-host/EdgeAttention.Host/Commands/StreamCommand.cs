@@ -16,7 +16,10 @@ namespace EdgeAttention.Host.Commands;
 /// <c>edge-attention stream --model m.eam --source SPEC [--reply] [--alert-pin N --alert-class NAME --alert-threshold P]
 /// [--busy-pin N] [--max-frames N] [--ring N] [--execution continual|recompute]</c>:
 /// a source thread fills the frame ring; this thread steps the session and writes one JSON line per output to
-/// stdout. A summary JSON line goes to stderr at the end. SIGINT/SIGTERM stop it cleanly.
+/// stdout. A summary JSON line goes to stderr at the end. SIGINT/SIGTERM stop it cleanly within about a second
+/// (summary included) even when stdout or the reply port is blocked; a closed stdout (EPIPE) stops it at once.
+/// stdout lines go through a bounded buffer written by its own thread: offline replays (file, stdin, audio) wait
+/// for room, live sources (serial, gpio) drop and count lines rather than stall the step loop.
 /// </summary>
 internal static class StreamCommand
 {
@@ -36,11 +39,28 @@ internal static class StreamCommand
 
     private const string Notes =
         "SOURCE: " + SourceSpec.Forms + "\n" +
-        "stdout: one JSON line per step once the window is full; stderr: a summary JSON line at the end.";
+        "stdout: one JSON line per step once the window is full; stderr: a summary JSON line at the end, and for serial/gpio\n" +
+        "sources live event lines (waiting, port_lost, reconnected, wrong_length, dropped; at most one per kind per second).";
 
     /// <summary>The command as the program runs it: the process's stdout/stdin and the board's GPIO.</summary>
     public static Command Create(long startTicks) =>
-        Define(a => Execute(a, Console.OpenStandardOutput(), Console.OpenStandardInput(), null, startTicks, CancellationToken.None));
+        Define(a => Execute(a, OpenStdout(), Console.OpenStandardInput(), null, startTicks, CancellationToken.None, exitOnSignal: true));
+
+    /// <summary>
+    /// fd 1 as a plain FileStream: unlike Console.OpenStandardOutput (which ignores EPIPE), a write to a pipe
+    /// whose reader is gone throws, so `stream ... | head -1` ends the stream at once.
+    /// </summary>
+    private static Stream OpenStdout()
+    {
+        try
+        {
+            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return Console.OpenStandardOutput();
+        }
+    }
 
     /// <summary>Runs with explicit streams (tests): parses <paramref name="args"/> like the program does.</summary>
     /// <param name="gpio">GPIO controller factory (tests pass a fake driver); null: the board's controller.</param>
@@ -48,7 +68,7 @@ internal static class StreamCommand
     {
         using var text = new StreamWriter(stdout, leaveOpen: true) { AutoFlush = true };
         var program = new CliProgram("edge-attention", "stream", typeof(Program).Assembly)
-            .Add(Define(a => Execute(a, stdout, stdin, gpio, startTicks, cancel)));
+            .Add(Define(a => Execute(a, stdout, stdin, gpio, startTicks, cancel, exitOnSignal: false)));
         return program.Run(["stream", .. args], text, stderr);
     }
 
@@ -57,7 +77,7 @@ internal static class StreamCommand
         Notes = Notes,
     };
 
-    private static int Execute(CommandLine a, Stream stdout, Stream stdin, Func<GpioController>? gpio, long startTicks, CancellationToken cancel)
+    private static int Execute(CommandLine a, Stream stdout, Stream stdin, Func<GpioController>? gpio, long startTicks, CancellationToken cancel, bool exitOnSignal)
     {
         TextWriter stderr = a.Error;
         string modelPath = a.Required("--model");
@@ -92,11 +112,16 @@ internal static class StreamCommand
         using var source = SourceFactory.Create(spec, model.InputFeatures, Gpio, stdin, file.Config.Frontend);
         source.Open();
 
-        var sinks = new List<ISink> { new JsonLinesSink(stdout, model.ClassNames) };
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        bool live = spec.Kind is "serial" or "gpio";
+        using var output = new BoundedOutputStream(stdout, OutputBufferBytes, waitWhenFull: !live, stop.Token, onBroken: () => Cancel(stop));
+        var sinks = new List<ISink> { new JsonLinesSink(output, model.ClassNames) };
+        SerialReplySink? replies = null;
         if (reply)
         {
             var port = source.Replies ?? throw new HostException($"{source.Description} cannot carry replies; drop --reply");
-            sinks.Add(new SerialReplySink(port, model.Classes));
+            replies = new SerialReplySink(port, model.Classes);
+            sinks.Add(replies);
         }
 
         PinSink? pins = null;
@@ -106,12 +131,33 @@ internal static class StreamCommand
             sinks.Add(pins);
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-
         var loop = new StreamLoop(model, ring, sinks, pins, startTicks);
+        int summaryWritten = 0;
+        void Summary()
+        {
+            if (Interlocked.Exchange(ref summaryWritten, 1) == 0)
+            {
+                WriteSummary(stderr, loop, counters, session, source.Description, output, replies, source as SerialSource);
+            }
+        }
+
+        var finished = new ManualResetEventSlim(); // not disposed: a signal watchdog may still wait on it
+        void OnSignal(PosixSignalContext c)
+        {
+            c.Cancel = true;
+            Cancel(stop);
+            if (exitOnSignal)
+            {
+                StartExitWatchdog(finished, Summary);
+            }
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        // Live sources report trouble as it happens (stderr JSON lines), not only in the summary.
+        var events = live ? new StreamEvents(stderr, counters, () => loop.Outputs, model.Window, model.InputFeatures) : null;
         source.Start(ring);
+        events?.Start();
         try
         {
             loop.Run(maxFrames, stop.Token);
@@ -120,6 +166,7 @@ internal static class StreamCommand
         {
             ring.Complete(); // releases a reader blocked on a full ring (lossless file/stdin replay)
             source.Stop();
+            events?.Dispose();
             foreach (var sink in sinks)
             {
                 sink.Dispose();
@@ -128,7 +175,8 @@ internal static class StreamCommand
             controller?.Dispose();
         }
 
-        WriteSummary(stderr, loop, counters, session, source.Description);
+        Summary();
+        finished.Set();
         string? error = ring.Error;
         if (error is not null && !stop.IsCancellationRequested && (maxFrames == 0 || loop.Frames < maxFrames))
         {
@@ -137,6 +185,43 @@ internal static class StreamCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Bytes of stdout lines that may wait for a slow reader (several thousand lines).</summary>
+    private const int OutputBufferBytes = 1 << 20;
+
+    private static void Cancel(CancellationTokenSource stop)
+    {
+        try
+        {
+            stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the stream already ended
+        }
+    }
+
+    /// <summary>
+    /// After SIGINT/SIGTERM: if the command has not finished within 1 s (a write the kernel will not complete),
+    /// writes the summary (waiting at most 0.5 s for stderr) and exits with 0, the code of a clean stop.
+    /// </summary>
+    private static void StartExitWatchdog(ManualResetEventSlim finished, Action summary)
+    {
+        var watchdog = new Thread(() =>
+        {
+            if (finished.Wait(1000))
+            {
+                return;
+            }
+
+            var writer = new Thread(() => summary()) { IsBackground = true };
+            writer.Start();
+            writer.Join(500);
+            Environment.Exit(ExitCodes.Ok);
+        })
+        { IsBackground = true, Name = "edge-attention exit" };
+        watchdog.Start();
     }
 
     private static int ResolveClass(string name, IReadOnlyList<string> classes)
@@ -157,12 +242,14 @@ internal static class StreamCommand
         throw new HostException($"--alert-class '{name}' is not a class of this model; use one of: {string.Join(", ", classes)} (or an index 0..{classes.Count - 1})");
     }
 
-    private static void WriteSummary(TextWriter stderr, StreamLoop loop, StreamCounters c, Session session, string source)
+    private static void WriteSummary(TextWriter stderr, StreamLoop loop, StreamCounters c, Session session, string source, BoundedOutputStream output, SerialReplySink? replies, SerialSource? serial)
     {
+        long repliesDropped = (replies?.Dropped ?? 0) + (serial?.RepliesDropped ?? 0);
+        string stdoutState = output.Broken ? "closed" : "ok";
         var inv = CultureInfo.InvariantCulture;
         double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         string firstAfterFill = loop.Outputs > 0 ? Ms(loop.FirstOutputTicks - loop.WindowFilledArrivalTicks).ToString("F3", inv) : "null";
         stderr.WriteLine(string.Create(inv,
-            $"{{\"summary\":{{\"source\":{JsonLinesSink.JsonString(source)},\"frames\":{loop.Frames},\"outputs\":{loop.Outputs},\"dropped\":{c.Dropped},\"rejected\":{c.Rejected + loop.ModelRejected},\"corrupted\":{c.Corrupted},\"missing\":{c.Missing},\"reconnects\":{c.Reconnects},\"p50_us\":{loop.Latency.Percentile(50)},\"p99_us\":{loop.Latency.Percentile(99)},\"max_us\":{loop.Latency.Max},\"first_output_after_window_ms\":{firstAfterFill},\"arena_bytes\":{session.ArenaBytes},\"peak_rss_kb\":{ProcessStats.PeakResidentKb()}}}}}"));
+            $"{{\"summary\":{{\"source\":{JsonLinesSink.JsonString(source)},\"frames\":{loop.Frames},\"outputs\":{loop.Outputs},\"dropped\":{c.Dropped},\"rejected\":{c.Rejected + loop.ModelRejected},\"corrupted\":{c.Corrupted},\"missing\":{c.Missing},\"reconnects\":{c.Reconnects},\"p50_us\":{loop.Latency.Percentile(50)},\"p99_us\":{loop.Latency.Percentile(99)},\"max_us\":{loop.Latency.Max},\"first_output_after_window_ms\":{firstAfterFill},\"lines_dropped\":{output.DroppedWrites},\"replies_dropped\":{repliesDropped},\"stdout\":\"{stdoutState}\",\"arena_bytes\":{session.ArenaBytes},\"peak_rss_kb\":{ProcessStats.PeakResidentKb()}}}}}"));
     }
 }

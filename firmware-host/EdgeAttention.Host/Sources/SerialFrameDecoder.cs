@@ -44,6 +44,12 @@ internal sealed class SerialFrameDecoder
     /// <summary>Sequence numbers never received (lost or corrupted frames).</summary>
     public long Missing { get; private set; }
 
+    /// <summary>Frames (part of <see cref="Corrupted"/>) whose header announced the wrong value count.</summary>
+    public long WrongLength { get; private set; }
+
+    /// <summary>Value count announced by the last wrong-length frame (0 before one).</summary>
+    public int LastWrongValues { get; private set; }
+
     /// <summary>Bytes skipped while searching for a sync word.</summary>
     public long GarbageBytes { get; private set; }
 
@@ -89,11 +95,14 @@ internal sealed class SerialFrameDecoder
         return n;
     }
 
-    /// <summary>Forgets buffered bytes and the sequence expectation (after a reconnect).</summary>
+    /// <summary>
+    /// Forgets buffered bytes (after a reconnect). The sequence expectation is kept, so frames the sender numbered
+    /// while the port was gone count as missing when the next frame arrives (a sender restart, i.e. a step back
+    /// or a gap above <see cref="MaxSequenceGap"/>, counts as a restart instead).
+    /// </summary>
     public void Reset()
     {
         _start = _end = 0;
-        _haveSequence = false;
     }
 
     /// <summary>
@@ -129,6 +138,12 @@ internal sealed class SerialFrameDecoder
             int valueBytes = kind == SerialProtocol.KindFloat32 ? 4 : kind == SerialProtocol.KindInt16 ? 2 : 0;
             if (version != SerialProtocol.Version || valueBytes == 0 || payload != _expectedValues * valueBytes)
             {
+                if (version == SerialProtocol.Version && valueBytes != 0 && payload % valueBytes == 0)
+                {
+                    WrongLength++;
+                    LastWrongValues = payload / valueBytes;
+                }
+
                 Corrupted++;
                 _start += 1;
                 continue;

@@ -23,6 +23,7 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
     private readonly string _path;
     private readonly int _baud;
     private SerialPort? _port;
+    private long _repliesDropped;
 
     public SerialSource(string path, int baud, int features)
     {
@@ -40,7 +41,8 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
 
     public override IReplyChannel? Replies => this;
 
-    public long RepliesDropped { get; private set; }
+    /// <summary>Replies the port did not take (reconnecting, write error or write timeout).</summary>
+    public long RepliesDropped => Interlocked.Read(ref _repliesDropped);
 
     public override void Open()
     {
@@ -57,7 +59,14 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
         }
         catch (UnauthorizedAccessException)
         {
-            throw new HostException($"permission denied opening {_path}: add the user to the dialout group (sudo usermod -aG dialout $USER) and log in again", 3);
+            // System.IO.Ports reports a path that is not a terminal (regular file, /dev/null, FIFO) the same way as
+            // a permission problem; root has every permission, so for root it can only be the former.
+            if (Environment.IsPrivilegedProcess)
+            {
+                throw new HostException($"{_path} is not a serial device (not a terminal); pass the adapter's device, e.g. --source serial:/dev/ttyUSB0 (see 'ls /dev/ttyUSB* /dev/ttyACM*')", 3);
+            }
+
+            throw new HostException($"permission denied opening {_path}, or it is not a serial device: for a device, add the user to the dialout group (sudo usermod -aG dialout $USER) and log in again", 3);
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
         {
@@ -65,26 +74,33 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
         }
     }
 
-    /// <summary>Writes a reply frame; dropped (and counted) while the port is reconnecting.</summary>
+    /// <summary>
+    /// Writes a reply frame (on the reply writer thread, never the inference loop); dropped and counted while the
+    /// port is reconnecting or when the write fails or times out. The port lock is not held during the write, so a
+    /// peer that does not read never stalls the reader thread either.
+    /// </summary>
     public void WriteReply(byte[] buffer, int count)
     {
+        SerialPort? port;
         lock (_portGate)
         {
-            try
-            {
-                if (_port is { IsOpen: true } port)
-                {
-                    port.Write(buffer, 0, count);
-                    return;
-                }
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
-            {
-                // The reader thread notices the broken port and reconnects.
-            }
-
-            RepliesDropped++;
+            port = _port;
         }
+
+        try
+        {
+            if (port is { IsOpen: true })
+            {
+                port.Write(buffer, 0, count);
+                return;
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
+        {
+            // The reader thread notices the broken port and reconnects.
+        }
+
+        Interlocked.Increment(ref _repliesDropped);
     }
 
     public override void Dispose()
@@ -123,6 +139,7 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
             catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
             {
                 ClosePort();
+                ring.Counters.AddDisconnect();
                 continue;
             }
 
@@ -138,6 +155,7 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
             }
 
             ring.Counters.SetLinkTotals(_decoder.Corrupted, _decoder.Missing);
+            ring.Counters.SetWrongLength(_decoder.WrongLength, _decoder.LastWrongValues);
         }
     }
 

@@ -12,6 +12,9 @@ internal sealed class StreamCounters
     private long _corrupted;
     private long _missing;
     private long _reconnects;
+    private long _disconnects;
+    private long _wrongLength;
+    private int _lastWrongValues;
 
     /// <summary>Frames accepted into the ring.</summary>
     public long Received => Volatile.Read(ref _received);
@@ -30,6 +33,24 @@ internal sealed class StreamCounters
 
     /// <summary>Times the device was reopened after it went away.</summary>
     public long Reconnects => Volatile.Read(ref _reconnects);
+
+    /// <summary>Times the device went away (read error, unplugged).</summary>
+    public long Disconnects => Volatile.Read(ref _disconnects);
+
+    /// <summary>Frames (part of <see cref="Corrupted"/>) that announced the wrong number of values (serial).</summary>
+    public long WrongLength => Volatile.Read(ref _wrongLength);
+
+    /// <summary>Value count of the last wrong-length frame.</summary>
+    public int LastWrongValues => Volatile.Read(ref _lastWrongValues);
+
+    public void AddDisconnect() => Interlocked.Increment(ref _disconnects);
+
+    /// <summary>Publishes the serial decoder's wrong-length total and the last count it saw.</summary>
+    public void SetWrongLength(long count, int lastValues)
+    {
+        Volatile.Write(ref _lastWrongValues, lastValues);
+        Volatile.Write(ref _wrongLength, count);
+    }
 
     public void AddReceived() => Interlocked.Increment(ref _received);
 

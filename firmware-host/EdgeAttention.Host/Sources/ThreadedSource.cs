@@ -35,14 +35,19 @@ internal abstract class ThreadedSource : ISource
         _thread.Start();
     }
 
+    /// <summary>
+    /// Asks the reader to stop and waits for it up to 0.5 s, once: a reader blocked in a read that only new input
+    /// would end (idle stdin) is a background thread and is left behind rather than holding the exit.
+    /// </summary>
     public void Stop()
     {
-        if (!_stop.IsCancellationRequested)
+        if (_stop.IsCancellationRequested)
         {
-            _stop.Cancel();
+            return;
         }
 
-        _thread?.Join(2000);
+        _stop.Cancel();
+        _thread?.Join(500);
     }
 
     public virtual void Dispose()

@@ -17,6 +17,13 @@ internal static partial class LibC
     [LibraryImport(Lib, SetLastError = true)]
     internal static partial int close(int fd);
 
+    /// <summary>kill(2): sends a signal to a process (the signal tests send SIGINT/SIGTERM to a child).</summary>
+    [LibraryImport(Lib, SetLastError = true)]
+    internal static partial int kill(int pid, int signal);
+
+    internal const int SIGINT = 2;
+    internal const int SIGTERM = 15;
+
     [LibraryImport(Lib, SetLastError = true)]
     internal static unsafe partial nint read(int fd, byte* buffer, nint count);
 
