@@ -54,17 +54,17 @@ public sealed class FrontendConfig
     {
         if (Kind != LogMelKind)
             throw ModelConfig.Field("frontend.kind", $"is \"{Kind}\" but must be \"{LogMelKind}\"");
-        Range("frontend.sample_rate", SampleRate, MinSampleRate, MaxSampleRate);
-        Range("frontend.fft", Fft, 1, MaxFft);
+        ModelConfig.Range("frontend.sample_rate", SampleRate, MinSampleRate, MaxSampleRate);
+        ModelConfig.Range("frontend.fft", Fft, 1, MaxFft);
         if ((Fft & (Fft - 1)) != 0)
             throw ModelConfig.Field("frontend.fft", $"must be a power of two (got {Fft}; e.g. {NextPowerOfTwo(Fft)})");
-        Range("frontend.window", Window, 1, MaxFft);
+        ModelConfig.Range("frontend.window", Window, 1, MaxFft);
         if (Window > Fft)
             throw ModelConfig.Field("frontend.fft", $"must be at least frontend.window ({Window}) (got {Fft}; e.g. {NextPowerOfTwo(Window)})");
-        Range("frontend.hop", Hop, 1, MaxFft);
+        ModelConfig.Range("frontend.hop", Hop, 1, MaxFft);
         if (Hop > Window)
             throw ModelConfig.Field("frontend.hop", $"must be at most frontend.window ({Window}) (got {Hop})");
-        Range("frontend.mels", Mels, 1, MaxMels);
+        ModelConfig.Range("frontend.mels", Mels, 1, MaxMels);
         if (inputFeatures is int f && f != Mels)
             throw ModelConfig.Field("input_features", $"must equal frontend.mels ({Mels}) when a frontend is given (got {f})");
         if (!double.IsFinite(FMin) || FMin < 0)
@@ -100,12 +100,6 @@ public sealed class FrontendConfig
 
     public override string ToString() =>
         $"{Kind} sr={SampleRate} W={Window} H={Hop} N={Fft} mels={Mels} f=[{Num(FMin)}, {Num(FMax)}] floor={Num(LogFloor)}";
-
-    private static void Range(string field, int value, int min, int max)
-    {
-        if (value < min || value > max)
-            throw ModelConfig.Field(field, $"must be between {min} and {max} (got {value})");
-    }
 
     private static int NextPowerOfTwo(int v)
     {

@@ -16,22 +16,15 @@ public sealed partial class ModelConfig
         if (fe.TryGetProperty("log_floor", out JsonElement lf)) floor = Double(lf, "frontend.log_floor");
         return new FrontendConfig
         {
-            Kind = Str(Required(fe, "kind", "frontend."), "frontend.kind"),
-            SampleRate = Int(Required(fe, "sample_rate", "frontend."), "frontend.sample_rate"),
-            Window = Int(Required(fe, "window", "frontend."), "frontend.window"),
-            Hop = Int(Required(fe, "hop", "frontend."), "frontend.hop"),
-            Fft = Int(Required(fe, "fft", "frontend."), "frontend.fft"),
-            Mels = Int(Required(fe, "mels", "frontend."), "frontend.mels"),
-            FMin = Double(Required(fe, "fmin", "frontend."), "frontend.fmin"),
-            FMax = Double(Required(fe, "fmax", "frontend."), "frontend.fmax"),
+            Kind = Required(Str, fe, "kind", "frontend."),
+            SampleRate = Required(Int, fe, "sample_rate", "frontend."),
+            Window = Required(Int, fe, "window", "frontend."),
+            Hop = Required(Int, fe, "hop", "frontend."),
+            Fft = Required(Int, fe, "fft", "frontend."),
+            Mels = Required(Int, fe, "mels", "frontend."),
+            FMin = Required(Double, fe, "fmin", "frontend."),
+            FMax = Required(Double, fe, "fmax", "frontend."),
             LogFloor = floor,
         };
-    }
-
-    private static double Double(JsonElement e, string field)
-    {
-        if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double d))
-            throw Field(field, $"must be a number (got {Kind(e)})");
-        return d;
     }
 }

@@ -82,7 +82,7 @@ public sealed partial class ModelConfig
             PositionalKind positional = Choice(Required(pos, "kind", "positional."), "positional.kind",
                 ("none", PositionalKind.None), ("recycling", PositionalKind.Recycling));
             int period = 0;
-            if (positional == PositionalKind.Recycling) period = Int(Required(pos, "period", "positional."), "positional.period");
+            if (positional == PositionalKind.Recycling) period = Required(Int, pos, "period", "positional.");
             else if (pos.TryGetProperty("period", out JsonElement pe)) period = Int(pe, "positional.period");
 
             AttentionKind attention = Choice(Required(att, "kind", "attention."), "attention.kind",
@@ -92,7 +92,7 @@ public sealed partial class ModelConfig
             if (attention == AttentionKind.Nystrom)
             {
                 // For softmax these three fields are optional and ignored (models/README.md §1).
-                landmarks = Int(Required(att, "landmarks", "attention."), "attention.landmarks");
+                landmarks = Required(Int, att, "landmarks", "attention.");
                 mode = Choice(Required(att, "landmark_mode", "attention."), "attention.landmark_mode",
                     ("window", LandmarkMode.Window), ("continual", LandmarkMode.Continual), ("fixed", LandmarkMode.Fixed));
                 if (att.TryGetProperty("pinv_iterations", out JsonElement pi)) pinv = Int(pi, "attention.pinv_iterations");
@@ -113,14 +113,14 @@ public sealed partial class ModelConfig
 
             var config = new ModelConfig
             {
-                Schema = Str(Required(root, "schema", ""), "schema"),
+                Schema = Required(Str, root, "schema", ""),
                 Name = name,
-                InputFeatures = Int(Required(root, "input_features", ""), "input_features"),
-                DModel = Int(Required(root, "d_model", ""), "d_model"),
-                Heads = Int(Required(root, "heads", ""), "heads"),
-                Window = Int(Required(root, "window", ""), "window"),
-                Layers = Int(Required(root, "layers", ""), "layers"),
-                FfDim = Int(Required(root, "ff_dim", ""), "ff_dim"),
+                InputFeatures = Required(Int, root, "input_features", ""),
+                DModel = Required(Int, root, "d_model", ""),
+                Heads = Required(Int, root, "heads", ""),
+                Window = Required(Int, root, "window", ""),
+                Layers = Required(Int, root, "layers", ""),
+                FfDim = Required(Int, root, "ff_dim", ""),
                 Activation = Choice(Required(root, "activation", ""), "activation", ("gelu", ActivationKind.Gelu), ("relu", ActivationKind.Relu)),
                 Norm = Choice(Required(root, "norm", ""), "norm", ("post", NormPlacement.Post), ("pre", NormPlacement.Pre)),
                 LayerNormEps = eps,
@@ -130,7 +130,7 @@ public sealed partial class ModelConfig
                 Landmarks = landmarks,
                 LandmarkMode = mode,
                 PinvIterations = pinv,
-                FinalNorm = Bool(Required(root, "final_norm", ""), "final_norm"),
+                FinalNorm = Required(Bool, root, "final_norm", ""),
                 Classes = classes,
                 Frontend = ParseFrontend(root),
             };
@@ -159,6 +159,10 @@ public sealed partial class ModelConfig
         return e;
     }
 
+    /// <summary>The required member <paramref name="name"/> of <paramref name="obj"/> read by <paramref name="read"/>, errors naming prefix + name.</summary>
+    private static T Required<T>(Func<JsonElement, string, T> read, JsonElement obj, string name, string prefix) =>
+        read(Required(obj, name, prefix), prefix + name);
+
     private static int Int(JsonElement e, string field)
     {
         if (e.ValueKind != JsonValueKind.Number) throw Field(field, $"must be an integer (got {Kind(e)})");
@@ -168,11 +172,13 @@ public sealed partial class ModelConfig
         throw Field(field, $"must be an integer in range (got {e.GetRawText()})");
     }
 
-    private static float Float(JsonElement e, string field)
+    private static float Float(JsonElement e, string field) => (float)Double(e, field);
+
+    private static double Double(JsonElement e, string field)
     {
         if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double d))
             throw Field(field, $"must be a number (got {Kind(e)})");
-        return (float)d;
+        return d;
     }
 
     private static bool Bool(JsonElement e, string field) => e.ValueKind switch

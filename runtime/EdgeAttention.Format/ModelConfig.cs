@@ -114,7 +114,8 @@ public sealed partial class ModelConfig
         }
     }
 
-    private static void Range(string field, int value, int min, int max)
+    /// <summary>Throws the field-named error unless min ≤ value ≤ max (shared by the model and frontend rules).</summary>
+    internal static void Range(string field, int value, int min, int max)
     {
         if (value < min || value > max)
             throw Field(field, $"must be between {min} and {max} (got {value})");

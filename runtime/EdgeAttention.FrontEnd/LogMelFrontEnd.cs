@@ -1,3 +1,4 @@
+using System.Numerics;
 using EdgeAttention.Format;
 using EdgeAttention.Kernels;
 
@@ -100,54 +101,16 @@ public sealed class LogMelFrontEnd
     /// complete); returns how many were consumed. When <paramref name="frameReady"/> is true, <see cref="Frame"/> holds
     /// the new frame. Loop: <c>while (!s.IsEmpty) { s = s[fe.Feed(s, out bool ready)..]; if (ready) Use(fe.Frame); }</c>
     /// </summary>
-    public int Feed(ReadOnlySpan<short> input, out bool frameReady)
-    {
-        int take = Math.Min(untilNext, input.Length);
-        for (int i = 0; i < take; i++)
-        {
-            ring[ringPos] = input[i] * SampleScale;
-            if (++ringPos == w) ringPos = 0;
-        }
-        return Consumed(take, out frameReady);
-    }
+    public int Feed(ReadOnlySpan<short> input, out bool frameReady) => FeedScaled(input, SampleScale, out frameReady);
 
     /// <summary><see cref="Feed(ReadOnlySpan{short}, out bool)"/> for float samples already scaled to [−1, 1) (int16 / 32768).</summary>
-    public int Feed(ReadOnlySpan<float> input, out bool frameReady)
-    {
-        int take = Math.Min(untilNext, input.Length);
-        for (int i = 0; i < take; i++)
-        {
-            ring[ringPos] = input[i];
-            if (++ringPos == w) ringPos = 0;
-        }
-        return Consumed(take, out frameReady);
-    }
+    public int Feed(ReadOnlySpan<float> input, out bool frameReady) => FeedScaled(input, 1f, out frameReady);
 
     /// <summary>Consumes all samples, handing every completed frame to <paramref name="sink"/>; returns the number of frames.</summary>
-    public int Push(ReadOnlySpan<short> input, IFrameSink sink)
-    {
-        ArgumentNullException.ThrowIfNull(sink);
-        int count = 0;
-        while (!input.IsEmpty)
-        {
-            input = input[Feed(input, out bool ready)..];
-            if (ready) { sink.OnFrame(frames - 1, features); count++; }
-        }
-        return count;
-    }
+    public int Push(ReadOnlySpan<short> input, IFrameSink sink) => PushScaled(input, SampleScale, sink);
 
     /// <summary><see cref="Push(ReadOnlySpan{short}, IFrameSink)"/> for float samples in [−1, 1).</summary>
-    public int Push(ReadOnlySpan<float> input, IFrameSink sink)
-    {
-        ArgumentNullException.ThrowIfNull(sink);
-        int count = 0;
-        while (!input.IsEmpty)
-        {
-            input = input[Feed(input, out bool ready)..];
-            if (ready) { sink.OnFrame(frames - 1, features); count++; }
-        }
-        return count;
-    }
+    public int Push(ReadOnlySpan<float> input, IFrameSink sink) => PushScaled(input, 1f, sink);
 
     /// <summary>All frames of a whole clip, row-major [T, M] with T = ⌊(S − W)/H⌋ + 1 (0 when S &lt; W); resets first.</summary>
     public float[] Compute(ReadOnlySpan<short> clip)
@@ -162,6 +125,33 @@ public sealed class LogMelFrontEnd
             if (ready) features.CopyTo(result.AsSpan(row++ * Mels));
         }
         return result;
+    }
+
+    // ring ← scale · input[0 … take) (take = min(samples to the next frame, input length)); scale is 1/32768 for
+    // int16 and 1 for float samples (x · 1 = x exactly, so both overloads keep their values).
+    private int FeedScaled<T>(ReadOnlySpan<T> input, float scale, out bool frameReady)
+        where T : INumberBase<T>
+    {
+        int take = Math.Min(untilNext, input.Length);
+        for (int i = 0; i < take; i++)
+        {
+            ring[ringPos] = float.CreateTruncating(input[i]) * scale;
+            if (++ringPos == w) ringPos = 0;
+        }
+        return Consumed(take, out frameReady);
+    }
+
+    private int PushScaled<T>(ReadOnlySpan<T> input, float scale, IFrameSink sink)
+        where T : INumberBase<T>
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        int count = 0;
+        while (!input.IsEmpty)
+        {
+            input = input[FeedScaled(input, scale, out bool ready)..];
+            if (ready) { sink.OnFrame(frames - 1, features); count++; }
+        }
+        return count;
     }
 
     private int Consumed(int take, out bool frameReady)

@@ -8,10 +8,8 @@ namespace EdgeAttention.Kernels;
 public static partial class MatVecI8
 {
     /// <summary>
-    /// x64 AVX2, blocks of eight rows, 32 columns per step. vpmaddubsw multiplies unsigned by signed bytes, so the
-    /// signs are moved onto the weights: |x| is computed once per step and shared by the eight rows, and for each row
-    /// vpsignb gives w·sign(x); vpmaddubsw(|x|, w·sign x) adds adjacent products into int16 (|pair| ≤ 2·127² = 32258,
-    /// no saturation for inputs in [−127, 127]); vpmaddwd with ones widens pairs into int32; vpaddd accumulates.
+    /// x64 AVX2, blocks of eight rows, 32 columns per step, with the sign trick of <see cref="Avx2Bytes"/> (signs of x
+    /// moved onto the weights): |x| is computed once per step and shared by the eight rows.
     /// The eight accumulators are reduced together (<see cref="HorizontalSums"/>), columns mod 32 are added in scalar,
     /// and the epilogue y = (sx · s_w) · (float)Σ + b runs on eight rows at once with the same float operations, in the
     /// same order, as the scalar <see cref="Store"/> (so results are bit-identical). When rows is not a multiple of 8
@@ -28,7 +26,6 @@ public static partial class MatVecI8
         ref float sr = ref MemoryMarshal.GetReference(wScales);
         ref float br = ref MemoryMarshal.GetReference(bias);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        Vector256<short> ones = Vector256.Create((short)1);
         Vector256<float> sxv = Vector256.Create(sx);
         for (int r = 0; r < rows; r += 8)
         {
@@ -46,15 +43,15 @@ public static partial class MatVecI8
             for (; c + 32 <= cols; c += 32)
             {
                 Vector256<sbyte> xv = Vector256.LoadUnsafe(ref xr, (nuint)c);
-                Vector256<byte> ax = Avx2.Abs(xv);
-                a0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.LoadUnsafe(ref w0, (nuint)c), xv)), ones);
-                a1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.LoadUnsafe(ref w1, (nuint)c), xv)), ones);
-                a2 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.LoadUnsafe(ref w2, (nuint)c), xv)), ones);
-                a3 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.LoadUnsafe(ref w3, (nuint)c), xv)), ones);
-                a4 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.LoadUnsafe(ref w4, (nuint)c), xv)), ones);
-                a5 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.LoadUnsafe(ref w5, (nuint)c), xv)), ones);
-                a6 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.LoadUnsafe(ref w6, (nuint)c), xv)), ones);
-                a7 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.LoadUnsafe(ref w7, (nuint)c), xv)), ones);
+                Vector256<sbyte> ax = Avx2Bytes.Abs(xv);
+                a0 = Avx2Bytes.MultiplyAdd(a0, ax, xv, Vector256.LoadUnsafe(ref w0, (nuint)c));
+                a1 = Avx2Bytes.MultiplyAdd(a1, ax, xv, Vector256.LoadUnsafe(ref w1, (nuint)c));
+                a2 = Avx2Bytes.MultiplyAdd(a2, ax, xv, Vector256.LoadUnsafe(ref w2, (nuint)c));
+                a3 = Avx2Bytes.MultiplyAdd(a3, ax, xv, Vector256.LoadUnsafe(ref w3, (nuint)c));
+                a4 = Avx2Bytes.MultiplyAdd(a4, ax, xv, Vector256.LoadUnsafe(ref w4, (nuint)c));
+                a5 = Avx2Bytes.MultiplyAdd(a5, ax, xv, Vector256.LoadUnsafe(ref w5, (nuint)c));
+                a6 = Avx2Bytes.MultiplyAdd(a6, ax, xv, Vector256.LoadUnsafe(ref w6, (nuint)c));
+                a7 = Avx2Bytes.MultiplyAdd(a7, ax, xv, Vector256.LoadUnsafe(ref w7, (nuint)c));
             }
             Vector256<int> sums = HorizontalSums.Sum8(a0, a1, a2, a3, a4, a5, a6, a7);
             if (c < cols) sums += ColumnTail8(ref w0, cols, ref xr, c);

@@ -8,12 +8,10 @@ public static partial class MatVecI8
 {
     /// <summary>
     /// x64 SSSE3 (pre-AVX2 CPUs, and the default x64 NativeAOT build where AVX2 is folded off), four rows at a time
-    /// (<see cref="Rows4Core{TStep, TAcc}"/>), 16 columns per step. pmaddubsw multiplies unsigned by signed bytes, so
-    /// the signs are moved onto the weights: |x| (pabsb) is computed once per step and shared by the four rows; for
-    /// each row psignb gives w·sign(x), pmaddubsw(|x|, w·sign x) adds adjacent products into int16 (|pair| ≤ 2·127² =
-    /// 32258, no saturation for inputs in [−127, 127]) and pmaddwd with ones widens pairs into int32 (SSE2); paddd
-    /// accumulates. Integer sums are exact, so results are bit-identical with the scalar reference. Leftover rows via
-    /// the SSSE3 dot. Only called when Ssse3.IsSupported.
+    /// (<see cref="Rows4Core{TStep, TAcc}"/>), 16 columns per step, with the sign trick of <see cref="Ssse3Bytes"/>
+    /// (signs of x moved onto the weights): |x| is computed once per step and shared by the four rows. Integer sums
+    /// are exact, so results are bit-identical with the scalar reference. Leftover rows via the SSSE3 dot. Only called
+    /// when Ssse3.IsSupported.
     /// </summary>
     internal static void Ssse3Core(ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y)
     {
@@ -29,13 +27,12 @@ public static partial class MatVecI8
         public static void Accumulate(ref sbyte x, ref sbyte w0, ref sbyte w1, ref sbyte w2, ref sbyte w3, nuint c,
                                       ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> a2, ref Vector128<int> a3)
         {
-            Vector128<short> ones = Vector128.Create((short)1);
             Vector128<sbyte> xv = Vector128.LoadUnsafe(ref x, c);
-            Vector128<byte> ax = Ssse3.Abs(xv);
-            a0 += Sse2.MultiplyAddAdjacent(Ssse3.MultiplyAddAdjacent(ax, Ssse3.Sign(Vector128.LoadUnsafe(ref w0, c), xv)), ones);
-            a1 += Sse2.MultiplyAddAdjacent(Ssse3.MultiplyAddAdjacent(ax, Ssse3.Sign(Vector128.LoadUnsafe(ref w1, c), xv)), ones);
-            a2 += Sse2.MultiplyAddAdjacent(Ssse3.MultiplyAddAdjacent(ax, Ssse3.Sign(Vector128.LoadUnsafe(ref w2, c), xv)), ones);
-            a3 += Sse2.MultiplyAddAdjacent(Ssse3.MultiplyAddAdjacent(ax, Ssse3.Sign(Vector128.LoadUnsafe(ref w3, c), xv)), ones);
+            Vector128<sbyte> ax = Ssse3Bytes.Abs(xv);
+            a0 = Ssse3Bytes.MultiplyAdd(a0, ax, xv, Vector128.LoadUnsafe(ref w0, c));
+            a1 = Ssse3Bytes.MultiplyAdd(a1, ax, xv, Vector128.LoadUnsafe(ref w1, c));
+            a2 = Ssse3Bytes.MultiplyAdd(a2, ax, xv, Vector128.LoadUnsafe(ref w2, c));
+            a3 = Ssse3Bytes.MultiplyAdd(a3, ax, xv, Vector128.LoadUnsafe(ref w3, c));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -6,52 +5,22 @@ namespace EdgeAttention.Kernels;
 
 public static partial class RealFft
 {
-    // The FFT stages are float64 (see the type summary), so they do not use the float32 ISimd widths: the two
-    // variants are one generic method over a tiny double-lane abstraction (Vector128<double>: 2 lanes,
-    // Vector256<double>: 4 lanes), specialised per struct argument like the ISimd kernels.
+    // The FFT stages are float64 (see the type summary): the two variants are one generic method over the float64
+    // lanes of the portable widths (ISimd64: W128 = Vector128<double>, 2 lanes; W256 = Vector256<double>, 4 lanes),
+    // specialised per struct argument like the ISimd kernels.
 
-    private interface IDoubleLanes<TV> where TV : struct
-    {
-        static abstract int Count { get; }
-        static abstract TV Load(ref double r, nuint i);
-        static abstract void Store(TV v, ref double r, nuint i);
-        static abstract TV Add(TV a, TV b);
-        static abstract TV Subtract(TV a, TV b);
-        static abstract TV Multiply(TV a, TV b);
-    }
+    internal static void Vector128Stages(ReadOnlySpan<double> stageTwiddles, Span<double> re, Span<double> im) => VectorStages<W128, Vector128<double>>(stageTwiddles, re, im);
 
-    private readonly struct D128 : IDoubleLanes<Vector128<double>>
-    {
-        public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 2; }
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Load(ref double r, nuint i) => Vector128.LoadUnsafe(ref r, i);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<double> v, ref double r, nuint i) => v.StoreUnsafe(ref r, i);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Add(Vector128<double> a, Vector128<double> b) => a + b;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Subtract(Vector128<double> a, Vector128<double> b) => a - b;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Multiply(Vector128<double> a, Vector128<double> b) => a * b;
-    }
-
-    private readonly struct D256 : IDoubleLanes<Vector256<double>>
-    {
-        public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 4; }
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Load(ref double r, nuint i) => Vector256.LoadUnsafe(ref r, i);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<double> v, ref double r, nuint i) => v.StoreUnsafe(ref r, i);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Subtract(Vector256<double> a, Vector256<double> b) => a - b;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Multiply(Vector256<double> a, Vector256<double> b) => a * b;
-    }
-
-    internal static void Vector128Stages(ReadOnlySpan<double> stageTwiddles, Span<double> re, Span<double> im) => VectorStages<D128, Vector128<double>>(stageTwiddles, re, im);
-
-    internal static void Vector256Stages(ReadOnlySpan<double> stageTwiddles, Span<double> re, Span<double> im) => VectorStages<D256, Vector256<double>>(stageTwiddles, re, im);
+    internal static void Vector256Stages(ReadOnlySpan<double> stageTwiddles, Span<double> re, Span<double> im) => VectorStages<W256, Vector256<double>>(stageTwiddles, re, im);
 
     /// <summary>
     /// The stages of <see cref="ScalarStages"/> with Count butterflies per step for every stage whose half-size h ≥ Count
     /// (j runs over contiguous table entries and contiguous a, a+h); the first stages (h &lt; Count) run the scalar code.
     /// Same operations in the same order as the scalar reference (no fused multiply-add), lane by lane.
     /// </summary>
-    private static void VectorStages<TL, TV>(ReadOnlySpan<double> stageTwiddles, Span<double> re, Span<double> im) where TL : struct, IDoubleLanes<TV> where TV : struct
+    private static void VectorStages<TL, TV>(ReadOnlySpan<double> stageTwiddles, Span<double> re, Span<double> im) where TL : struct, ISimd64<TV> where TV : struct
     {
-        int m = re.Length, w = TL.Count;
+        int m = re.Length, w = TL.Count64;
         int half = stageTwiddles.Length / 2;
         ScalarStages(stageTwiddles, re, im, 1, Math.Min(w, m));
         if (w >= m) return;

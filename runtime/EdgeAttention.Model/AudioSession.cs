@@ -22,6 +22,7 @@ public interface IAudioStepSink
 public sealed class AudioSession : IDisposable
 {
     private readonly float[] _logits;
+    private readonly StepOnFrame _steps;
 
     /// <summary>Opens a session on <paramref name="model"/>; a model without a <c>frontend</c> is a one-line error.</summary>
     public AudioSession(ModelFile model, Execution execution = Execution.Continual)
@@ -32,6 +33,7 @@ public sealed class AudioSession : IDisposable
         FrontEnd = new LogMelFrontEnd(f);
         Session = new Session(model, execution);
         _logits = new float[Session.Classes];
+        _steps = new StepOnFrame(this);
     }
 
     /// <summary>The model session (frames, steps, logits).</summary>
@@ -47,26 +49,18 @@ public sealed class AudioSession : IDisposable
     public int Push(ReadOnlySpan<short> samples, IAudioStepSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        int steps = 0;
-        while (!samples.IsEmpty)
-        {
-            samples = samples[FrontEnd.Feed(samples, out bool ready)..];
-            if (ready) { Step(sink); steps++; }
-        }
-        return steps;
+        _steps.Target = sink;
+        try { return FrontEnd.Push(samples, _steps); }
+        finally { _steps.Target = null; }
     }
 
     /// <summary><see cref="Push(ReadOnlySpan{short}, IAudioStepSink)"/> for float samples already scaled to [−1, 1) (int16 / 32768).</summary>
     public int Push(ReadOnlySpan<float> samples, IAudioStepSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        int steps = 0;
-        while (!samples.IsEmpty)
-        {
-            samples = samples[FrontEnd.Feed(samples, out bool ready)..];
-            if (ready) { Step(sink); steps++; }
-        }
-        return steps;
+        _steps.Target = sink;
+        try { return FrontEnd.Push(samples, _steps); }
+        finally { _steps.Target = null; }
     }
 
     /// <summary>Starts a new stream (front end and model).</summary>
@@ -79,9 +73,17 @@ public sealed class AudioSession : IDisposable
     /// <summary>Ends the model session.</summary>
     public void Dispose() => Session.Dispose();
 
-    private void Step(IAudioStepSink sink)
+    private void Step(long frame, ReadOnlySpan<float> features, IAudioStepSink sink)
     {
-        StepStatus status = Session.Step(FrontEnd.Frame, _logits);
-        sink.OnStep(FrontEnd.FramesEmitted - 1, status, FrontEnd.Frame, status == StepStatus.Ready ? _logits : default);
+        StepStatus status = Session.Step(features, _logits);
+        sink.OnStep(frame, status, features, status == StepStatus.Ready ? _logits : default);
+    }
+
+    /// <summary>The front end's frame sink for one Push: each completed frame is one model step reported to Target.</summary>
+    private sealed class StepOnFrame(AudioSession owner) : IFrameSink
+    {
+        public IAudioStepSink? Target;
+
+        public void OnFrame(long index, ReadOnlySpan<float> features) => owner.Step(index, features, Target!);
     }
 }
