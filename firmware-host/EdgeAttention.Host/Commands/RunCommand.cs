@@ -70,7 +70,7 @@ internal static class RunCommand
             StepStatus s = session.Step(frame, dst);
             if (s == StepStatus.Rejected)
             {
-                throw new HostException($"{input} row {t} was rejected (its token is not finite); scale the input down", ExitCodes.Input);
+                throw new HostException($"{input} row {t} was rejected (its token is beyond ±{Session.MaxTokenMagnitude:G3}, so the logits would overflow); scale the input down or drop the row", ExitCodes.Input);
             }
 
             if (s == StepStatus.Ready)
