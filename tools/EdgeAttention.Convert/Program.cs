@@ -219,6 +219,10 @@ public static class Program
             w.WriteNumber("continual", Session.EstimateArenaBytes(c, Execution.Continual));
             w.WriteNumber("recompute", Session.EstimateArenaBytes(c, Execution.Recompute));
             w.WriteEndObject();
+            w.WriteStartObject("session_bytes");   // arena + attention state + front end: what the device checks at load
+            w.WriteNumber("continual", SessionMemory.Total(c, Execution.Continual));
+            w.WriteNumber("recompute", SessionMemory.Total(c, Execution.Recompute));
+            w.WriteEndObject();
         }));
         return ExitOk;
     }
