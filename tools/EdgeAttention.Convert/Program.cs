@@ -69,7 +69,11 @@ public static class Program
         return program.Add(InspectCommand).Add(CompareCommand);
     }
 
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        AtomicFile.DeleteTempFilesOnSignals();   // Ctrl-C / kill during a conversion leaves no hidden temp file
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>The whole CLI with injectable output (used by tests).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
