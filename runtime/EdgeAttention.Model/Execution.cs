@@ -19,6 +19,6 @@ public enum StepStatus
     /// <summary>The frame was accepted and the logits were written.</summary>
     Ready,
 
-    /// <summary>The frame had NaN/Inf (or the wrong length, or its token overflowed): the session state is untouched.</summary>
+    /// <summary>The frame had NaN/Inf (or the wrong length, or its token is beyond Session.MaxTokenMagnitude): the session state is untouched.</summary>
     Rejected,
 }

@@ -109,8 +109,10 @@ public sealed partial class Session : IDisposable
     /// <summary>
     /// Feeds frame x_t (F floats). Returns <see cref="StepStatus.Ready"/> with C logits written to
     /// <paramref name="logits"/> when t ≥ n − 1, <see cref="StepStatus.Warmup"/> before (logits untouched),
-    /// <see cref="StepStatus.Rejected"/> when the frame has the wrong length, a NaN/Inf, or its token overflows
-    /// float32 (nothing changes; the frame does not count as a stream position).
+    /// <see cref="StepStatus.Rejected"/> when the frame has the wrong length, a NaN/Inf, or its token e_t has an
+    /// element beyond ±<see cref="MaxTokenMagnitude"/> (nothing changes; the frame does not count as a stream
+    /// position). A Ready step's logits are always finite: should they not be (finite weights and a bounded token
+    /// make it impossible), the session is reset and the step returns Rejected.
     /// </summary>
     public StepStatus Step(ReadOnlySpan<float> frame, Span<float> logits)
     {
@@ -122,11 +124,34 @@ public sealed partial class Session : IDisposable
         long t = _steps;
         Span<float> token = Span(_plan.Token);
         MakeToken(frame, t, token);
-        if (!AllFinite(token)) return StepStatus.Rejected;
+        if (!WithinTokenBound(token)) return StepStatus.Rejected;
         token.CopyTo(RingRow(t));
         _steps = t + 1;
 
-        return Execution == Execution.Continual ? StepContinual(t, logits) : StepRecompute(t, logits);
+        StepStatus status = Execution == Execution.Continual ? StepContinual(t, logits) : StepRecompute(t, logits);
+        if (status == StepStatus.Ready && !AllFinite(logits.Slice(0, _classes)))
+        {
+            Reset();
+            logits.Slice(0, _classes).Clear();
+            return StepStatus.Rejected;
+        }
+        return status;
+    }
+
+    /// <summary>
+    /// Largest |e_t| element a token may have (a normalised, projected feature frame is O(1)–O(10²)). Keeps every
+    /// product downstream finite: q·k ≤ d_h·(√d·B)² ≈ 10²²·d_h·d stays far below float32's 3.4·10³⁸, and LayerNorm's
+    /// Σx² ≤ d·B². A huge finite input value (e.g. 3·10³⁸) is rejected here instead of turning a window of logits
+    /// into Inf/NaN.
+    /// </summary>
+    public const float MaxTokenMagnitude = 1e8f;
+
+    /// <summary>True when every element is finite and |x| ≤ <see cref="MaxTokenMagnitude"/> (NaN fails the comparison).</summary>
+    private static bool WithinTokenBound(ReadOnlySpan<float> x)
+    {
+        for (int i = 0; i < x.Length; i++)
+            if (!(MathF.Abs(x[i]) <= MaxTokenMagnitude)) return false;
+        return true;
     }
 
     /// <summary>Forgets the stream: the next frame is position 0 again.</summary>

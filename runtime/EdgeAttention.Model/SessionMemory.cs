@@ -16,6 +16,27 @@ public static class SessionMemory
     /// </summary>
     public static long Estimate(ModelConfig config, Execution execution) => ArenaBytes(config, execution) + AttentionBytes(config, execution);
 
+    /// <summary>
+    /// Bytes a whole stream of <paramref name="config"/> takes beyond the model file: <see cref="Estimate"/> plus
+    /// <see cref="FrontEndBytes"/> (0 without a front end). The figure a device program checks against its memory
+    /// limit before loading, and the one `info`/`inspect` report.
+    /// </summary>
+    public static long Total(ModelConfig config, Execution execution) => Estimate(config, execution) + FrontEndBytes(config);
+
+    /// <summary>
+    /// The audio front end's tables and work buffers (window, FFT twiddles, mel filterbank, sample ring; a few
+    /// [N]-sized arrays for FFT size N) when the config has a frontend, else 0. Measured by building one front end
+    /// (its size is bounded by the frontend config limits, tens of kB) so it always matches the constructor.
+    /// </summary>
+    public static long FrontEndBytes(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Frontend is not { } f) return 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        _ = new FrontEnd.LogMelFrontEnd(f);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
     /// <summary>The session arena (activations, rings, scratch; layout in ArenaPlan), as a managed float array.</summary>
     public static long ArenaBytes(ModelConfig config, Execution execution)
     {

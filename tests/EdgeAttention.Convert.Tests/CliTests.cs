@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeAttention.Format;
+using EdgeAttention.Model;
 
 namespace EdgeAttention.Convert.Tests;
 
@@ -136,6 +137,9 @@ public class CliTests
             Assert.Equal(new FileInfo(k.Output).Length, doc.RootElement.GetProperty("bytes").GetInt64());
             Assert.Contains(doc.RootElement.GetProperty("tensors").EnumerateArray(), t => t.GetProperty("name").GetString() == "classifier.weight" && t.GetProperty("dtype").GetString() == "int8");
             Assert.True(doc.RootElement.GetProperty("arena_bytes").GetProperty("continual").GetInt64() > 0);
+            using ModelFile m = ModelFile.Open(k.Output);
+            Assert.Equal(SessionMemory.Total(m.Config, Execution.Continual), doc.RootElement.GetProperty("session_bytes").GetProperty("continual").GetInt64());
+            Assert.Equal(SessionMemory.Total(m.Config, Execution.Recompute), doc.RootElement.GetProperty("session_bytes").GetProperty("recompute").GetInt64());
         }
 
         string g = Path.Combine(k.Dir, "g.npy");

@@ -100,6 +100,23 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(rows, j);
     }
 
+    [Theory]
+    [InlineData(3e38f)]
+    [InlineData(-1e30f)]
+    public void AHugeFiniteFrameValue_IsRejectedWithOneLine_AndNoOutputIsWritten(float value)
+    {
+        string model = WriteModel();
+        float[][] frames = Frames(3 * _config.Window, _config.InputFeatures, seed: 6);
+        frames[_config.Window + 1][2] = value;
+        string input = WriteFrames(frames), output = Path("logits.npy");
+        (int code, _, string err) = Run("--model", model, "--input", input, "--output", output);
+        Assert.NotEqual(0, code);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.Contains($"row {_config.Window + 1} was rejected", err);
+        Assert.Contains("scale the input down", err);
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void Success_PrintsOneSummaryLineToStderr()
     {

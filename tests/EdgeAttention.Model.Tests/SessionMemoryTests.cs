@@ -59,4 +59,21 @@ public class SessionMemoryTests
         var c = new ModelConfig { InputFeatures = 1, DModel = 8, Heads = 2, Window = ModelConfig.MaxWindow + 1, Layers = 1, FfDim = 1, Classes = ["a"] };
         Assert.Contains("'window'", Assert.Throws<ModelFormatException>(() => SessionMemory.Estimate(c, Execution.Continual)).Message);
     }
+
+    [Fact]
+    public void TotalAddsTheFrontEnd_WhichMatchesWhatAnAudioSessionAllocates()
+    {
+        ModelConfig plain = TestModels.Config();
+        Assert.Equal(0, SessionMemory.FrontEndBytes(plain));
+        Assert.Equal(SessionMemory.Estimate(plain, Execution.Continual), SessionMemory.Total(plain, Execution.Continual));
+
+        ModelConfig audio = AudioSessionTests.AudioConfig();
+        long frontEnd = SessionMemory.FrontEndBytes(audio);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        _ = new FrontEnd.LogMelFrontEnd(audio.Frontend!);
+        long real = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(frontEnd > 256 * 8, $"front end {frontEnd} bytes: less than one [N] float64 array");
+        Assert.Equal(real, frontEnd);
+        Assert.Equal(SessionMemory.Estimate(audio, Execution.Continual) + frontEnd, SessionMemory.Total(audio, Execution.Continual));
+    }
 }

@@ -42,5 +42,11 @@ public static class InspectCosts
             $"  {"total",-12} {tc,14:N0} {tr,14:N0} {(double)tr / Math.Max(1, tc),7:F1}x"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"session arena bytes: continual {Session.EstimateArenaBytes(c, Execution.Continual):N0}, recompute {Session.EstimateArenaBytes(c, Execution.Recompute):N0} (plus attention state)"));
+        foreach (Execution e in new[] { Execution.Continual, Execution.Recompute })
+        {
+            // The figure the device program checks against its memory limit at load (edge-attention info shows the same).
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"session memory ({e.ToString().ToLowerInvariant()}): {SessionMemory.Total(c, e)} bytes = arena {SessionMemory.ArenaBytes(c, e)} + attention state {SessionMemory.AttentionBytes(c, e)} + front end {SessionMemory.FrontEndBytes(c)}"));
+        }
     }
 }

@@ -69,7 +69,11 @@ public static class Program
         return program.Add(InspectCommand).Add(CompareCommand);
     }
 
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        AtomicFile.DeleteTempFilesOnSignals();   // Ctrl-C / kill during a conversion leaves no hidden temp file
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>The whole CLI with injectable output (used by tests).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -218,6 +222,10 @@ public static class Program
             w.WriteStartObject("arena_bytes");
             w.WriteNumber("continual", Session.EstimateArenaBytes(c, Execution.Continual));
             w.WriteNumber("recompute", Session.EstimateArenaBytes(c, Execution.Recompute));
+            w.WriteEndObject();
+            w.WriteStartObject("session_bytes");   // arena + attention state + front end: what the device checks at load
+            w.WriteNumber("continual", SessionMemory.Total(c, Execution.Continual));
+            w.WriteNumber("recompute", SessionMemory.Total(c, Execution.Recompute));
             w.WriteEndObject();
         }));
         return ExitOk;

@@ -27,6 +27,7 @@ internal static class BenchCommand
             Option.Value("--steps", "N", "steps timed", "2000"),
             Option.Choice("--execution", "continual: one new token per step; recompute: the whole window every step (reference)", "continual", "continual", "recompute"),
             Option.Flag("--json", "print one JSON object instead of text"),
+            MemoryBudget.Option,
         ],
         Execute);
 
@@ -64,6 +65,7 @@ internal static class BenchCommand
         using (file)
         {
             var c = file.Config;
+            MemoryBudget.Check(a, c, execution);
             using var session = new Session(file, execution);
             int warm = c.Window - 1;
             var stream = GeneratedModels.Stream(Math.Min(warm + steps, warm + 4096), c.InputFeatures, seed: 11);

@@ -22,6 +22,7 @@ internal static class FeaturesCommand
             Option.RequiredValue("--model", "m.eam", "a model with an audio front end (frontend in its config)"),
             Option.RequiredValue("--input", "clip.wav", "PCM 16-bit WAV at the front end's sample rate (stereo is mixed down)"),
             Option.RequiredValue("--output", "frames.npy", "where to write float32 frames [T, mels]"),
+            MemoryBudget.Option,
         ],
         Execute)
     {
@@ -40,6 +41,7 @@ internal static class FeaturesCommand
 
         long start = Stopwatch.GetTimestamp();
         using ModelFile file = ModelLoader.Open(model);
+        MemoryBudget.Check(a, file.Config);
         if (!File.Exists(input))
         {
             throw new HostException($"WAV file {input} not found; pass --input <path to a PCM16 WAV>", ExitCodes.Input);

@@ -58,6 +58,13 @@ internal static class InfoCommand
         stdout.WriteLine(string.Create(inv, $"  attention {c.Attention}, landmarks {c.Landmarks} ({c.LandmarkMode}), norm {c.Norm}, activation {c.Activation}, positional {c.Positional}"));
         stdout.WriteLine(string.Create(inv, $"  classes ({c.Classes.Count}): {string.Join(", ", c.Classes)}"));
         stdout.WriteLine(string.Create(inv, $"  arena: continual {Session.EstimateArenaBytes(c, Execution.Continual)} bytes, recompute {Session.EstimateArenaBytes(c, Execution.Recompute)} bytes"));
+        foreach (Execution e in new[] { Execution.Continual, Execution.Recompute })
+        {
+            stdout.WriteLine(string.Create(inv,
+                $"  session memory ({e.ToString().ToLowerInvariant()}): {SessionMemory.Total(c, e)} bytes ({MemoryBudget.Format(SessionMemory.Total(c, e))}) = arena {SessionMemory.ArenaBytes(c, e)} + attention state {SessionMemory.AttentionBytes(c, e)} + front end {SessionMemory.FrontEndBytes(c)}"));
+        }
+
+        stdout.WriteLine(string.Create(inv, $"  memory limit: {MemoryBudget.DefaultLimit()} bytes by default ({MemoryBudget.OptionName} changes it)"));
         var costs = ModelCost.PerStep(c);
         for (int i = 0; i < costs.Length; i++)
         {
@@ -83,6 +90,7 @@ internal static class InfoCommand
             b.Append(inv, $",\"input_features\":{c.InputFeatures},\"d_model\":{c.DModel},\"heads\":{c.Heads},\"window\":{c.Window},\"layers\":{c.Layers},\"ff_dim\":{c.FfDim}");
             b.Append(inv, $",\"attention\":{Q(c.Attention.ToString())},\"landmarks\":{c.Landmarks},\"landmark_mode\":{Q(c.LandmarkMode.ToString())},\"norm\":{Q(c.Norm.ToString())},\"activation\":{Q(c.Activation.ToString())},\"positional\":{Q(c.Positional.ToString())}");
             b.Append(inv, $",\"classes\":{List(c.Classes)},\"arena_bytes\":{{\"continual\":{Session.EstimateArenaBytes(c, Execution.Continual)},\"recompute\":{Session.EstimateArenaBytes(c, Execution.Recompute)}}}");
+            b.Append(inv, $",\"session_bytes\":{{\"continual\":{SessionMemory.Total(c, Execution.Continual)},\"recompute\":{SessionMemory.Total(c, Execution.Recompute)}}},\"front_end_bytes\":{SessionMemory.FrontEndBytes(c)},\"default_memory_limit_bytes\":{MemoryBudget.DefaultLimit()}");
             b.Append(",\"layers_cost\":[");
             var costs = ModelCost.PerStep(c);
             for (int i = 0; i < costs.Length; i++)

@@ -32,6 +32,7 @@ internal static class ListenCommand
         Option.Value("--smooth-ms", "MS", "posteriors are averaged over the last MS milliseconds of steps", "100"),
         Option.Value("--refractory-ms", "MS", "after a detection the keyword is muted for MS milliseconds", "1000"),
         Option.Flag("--json", "one JSON object per detection instead of a text line"),
+        MemoryBudget.Option,
     ];
 
     /// <summary>The command as the program runs it (the process's stdin for pcm:-).</summary>
@@ -66,6 +67,7 @@ internal static class ListenCommand
         string modelPath = a.String("--model") ?? FindBundledModel();
 
         using ModelFile file = ModelLoader.Open(modelPath);
+        MemoryBudget.Check(a, file.Config, Execution.Continual);
         ModelConfig c = file.Config;
         FrontendConfig f = AudioInput.RequireFrontend(c, input ?? sourceText!);
         ISource source;

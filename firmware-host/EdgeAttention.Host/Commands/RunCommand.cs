@@ -25,6 +25,7 @@ internal static class RunCommand
             Option.RequiredValue("--input", "frames.npy", "float32 frames [T, F], F = the model's input features; or a PCM16 WAV clip for a model with a front end"),
             Option.RequiredValue("--output", "logits.npy", "where to write float32 logits [T - n + 1, classes] (n = window)"),
             Option.Choice("--execution", "continual: one new token per step; recompute: the whole window every step (reference)", "continual", "continual", "recompute"),
+            MemoryBudget.Option,
         ],
         Execute)
     {
@@ -44,6 +45,7 @@ internal static class RunCommand
 
         long start = Stopwatch.GetTimestamp();
         using ModelFile file = ModelLoader.Open(model);
+        MemoryBudget.Check(a, file.Config, execution);
         float[] frames = Audio.AudioInput.ReadFramesOrWav(file.Config, input, out int rows, out int cols);
         ModelConfig c = file.Config;
         if (cols != c.InputFeatures)
@@ -70,7 +72,7 @@ internal static class RunCommand
             StepStatus s = session.Step(frame, dst);
             if (s == StepStatus.Rejected)
             {
-                throw new HostException($"{input} row {t} was rejected (its token is not finite); scale the input down", ExitCodes.Input);
+                throw new HostException($"{input} row {t} was rejected (its token is beyond ±{Session.MaxTokenMagnitude:G3}, so the logits would overflow); scale the input down or drop the row", ExitCodes.Input);
             }
 
             if (s == StepStatus.Ready)

@@ -30,6 +30,7 @@ internal static class SelfTestCommand
             Option.Value("--model", "m.eam", "the model to check", defaultText: "built-in generated float32 and int8 models"),
             Option.Value("--frames", "N", "frames streamed per model; 0: 2n + 48 (n = window)", "0"),
             Option.Flag("--json", "print one JSON object instead of text"),
+            MemoryBudget.Option,
         ],
         Execute)
     {
@@ -76,6 +77,7 @@ internal static class SelfTestCommand
         if (modelPath is not null)
         {
             using var file = ModelLoader.Open(modelPath);
+            MemoryBudget.Check(a, file.Config, Execution.Continual, Execution.Recompute);
             models.Add(CheckModel(Path.GetFileName(modelPath), file, framesArg));
         }
         else

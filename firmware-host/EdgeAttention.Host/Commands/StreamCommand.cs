@@ -35,6 +35,7 @@ internal static class StreamCommand
         Option.Value("--max-frames", "N", "stop after N frames; 0: run until the source ends or SIGINT/SIGTERM", "0"),
         Option.Value("--ring", "FRAMES", "frames the source thread may queue ahead of the model", "64"),
         Option.Choice("--execution", "continual: one new token per step; recompute: the whole window every step (reference)", "continual", "continual", "recompute"),
+        MemoryBudget.Option,
     ];
 
     private const string Notes =
@@ -100,6 +101,7 @@ internal static class StreamCommand
         }
 
         using var file = ModelLoader.Open(modelPath);
+        MemoryBudget.Check(a, file.Config, execution);
         using var session = new Session(file, execution);
         var model = new SessionModel(session);
         int alertClass = alertPin >= 0 ? ResolveClass(a.String("--alert-class")!, model.ClassNames) : -1;
