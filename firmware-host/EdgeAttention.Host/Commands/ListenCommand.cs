@@ -43,7 +43,7 @@ internal static class ListenCommand
 
     private static Command Define(Func<CommandLine, int> run) => new("listen", "keyword spotting on audio: one line per detected keyword", Options, run)
     {
-        Notes = "Keywords: every class but silence/unknown. Without --model: " + BundledModelName + " beside the binary or in /usr/share/edge-attention/.\n" +
+        Notes = "Keywords: every class but silence/unknown. Without --model: " + BundledModelName + " beside the binary, in models/ beside it, or in /usr/share/edge-attention/.\n" +
                 "On a Pi: arecord -D plughw:1,0 -f S16_LE -r 16000 -c 1 -t raw | edge-attention listen --source pcm:- (see AUDIO.md).",
     };
 
