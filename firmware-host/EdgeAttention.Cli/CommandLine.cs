@@ -152,21 +152,8 @@ public sealed class CommandLine
     public string Required(string option) =>
         String(option) ?? throw Usage($"{option} is required");
 
-    public int Int(string option, int fallback, int min, int max)
-    {
-        string? v = String(option);
-        if (v is null)
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < min || n > max)
-        {
-            throw Usage($"{option} must be an integer in {min}..{max} (got '{Clip(v)}')");
-        }
-
-        return n;
-    }
+    /// <summary>An integer option in [min, max], else <paramref name="fallback"/> when not given (same rule as <see cref="Long"/>).</summary>
+    public int Int(string option, int fallback, int min, int max) => (int)Long(option, fallback, min, max);
 
     public long Long(string option, long fallback, long min, long max)
     {
