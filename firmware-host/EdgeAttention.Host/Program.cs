@@ -12,8 +12,8 @@ namespace EdgeAttention.Host;
 /// </summary>
 public static class Program
 {
-    /// <summary>The program's version (the project's Version property).</summary>
-    public const string Version = "0.1.0";
+    /// <summary>The program's version: the project's Version property (major = the .eam format version, Directory.Build.props).</summary>
+    public static string Version { get; } = typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public static int Main(string[] args)
     {

@@ -56,6 +56,9 @@ public sealed unsafe class ModelFile : IDisposable
 {
     private const string Fix = "re-run edge-attention-convert to produce a fresh .eam file";
 
+    /// <summary>The .eam format version this runtime writes and reads; the programs' major version (Directory.Build.props).</summary>
+    public const uint FormatVersion = EamLayout.Version;
+
     private byte* _base;
     private readonly long _length;
     // Lifetime: _refs counts the owner's reference (1 until Dispose) plus one per lease; the block is freed when it
