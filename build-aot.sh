@@ -15,6 +15,9 @@
 # the CPU at start and executes the v3 sibling when the CPU has x86-64-v3 (EDGEATTN_X64_LEVEL=baseline keeps it).
 #
 # usage: ./build-aot.sh [linux-arm64] [linux-x64]        (default: both)
+#        ./build-aot.sh --release [rid...]                (the builds, then artifacts/edge-attention-<version>-<rid>.tar.gz
+#                                                         + .sha256 per rid: binaries, serial .so, bundled models as .eam,
+#                                                         systemd units, a board README; see tools/release-bundle.sh)
 #        ./build-aot.sh --fetch-sysroot arm64|amd64      (only download/unpack the glibc 2.31 sysroot, print its path)
 # env:   X64_LEVELS="baseline v3"        the x64 builds to make (default both; "baseline" alone skips the v3 sibling).
 #        ARM64_INSTRUCTION_SET=...       do not set for Pi 3/4: the default armv8.0 baseline keeps the binary
@@ -106,6 +109,8 @@ if [ "${1:-}" = --fetch-sysroot ]; then
   exit 0
 fi
 
+release=0
+if [ "${1:-}" = --release ]; then release=1; shift; fi
 rids=("$@")
 [ ${#rids[@]} -eq 0 ] && rids=(linux-arm64 linux-x64)
 
@@ -225,3 +230,4 @@ for rid in "${rids[@]}"; do
   [ $bad = 0 ] || exit 1
   echo "   $out ships: $(cd "$out" && ls | tr '\n' ' ')"
 done
+[ $release = 0 ] || tools/release-bundle.sh "${rids[@]}"

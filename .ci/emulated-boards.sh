@@ -10,7 +10,10 @@
 #     with EDGEATTN_X64_LEVEL=baseline, and under qemu-x86_64 -cpu Nehalem (no AVX) runs its own Vector128 kernels
 #     instead of crashing; the v3 binary started there refuses with the runtime's message (no illegal instruction); both
 #     builds' selftest also run on Debian 11's amd64 libc (qemu-x86_64 -L);
-#  3. an end-to-end serial test: a socat pseudo-terminal pair, frames (with line noise, one corrupted frame and one
+#  3. the release archives (build-aot.sh --release; tools/release-check.sh): checksums, contents, unpacked into a
+#     temporary folder: --version, selftest, listen with the bundled kws12 models and run vs the golden logits, x64
+#     natively and arm64 under qemu-aarch64 -cpu cortex-a72 with Debian 11's libc;
+#  4. an end-to-end serial test: a socat pseudo-terminal pair, frames (with line noise, one corrupted frame and one
 #     lost frame) written by a small python sender on one side, `edge-attention stream --reply` on the other;
 #     JSON lines, counters and reply frames checked.
 # Installs qemu-user, socat, Debian 12's libc6-arm64-cross (and, through build-aot.sh, the cross toolchain and the
@@ -35,8 +38,9 @@ fi
 echo "== NativeAOT builds"
 if [ "${EA_SKIP_BUILD:-0}" = 1 ] && [ -x artifacts/linux-arm64/edge-attention ] && [ -x artifacts/linux-x64/edge-attention ]; then
   echo "   EA_SKIP_BUILD=1: using the existing artifacts/"
+  tools/release-bundle.sh linux-arm64 linux-x64
 else
-  ./build-aot.sh linux-arm64 linux-x64
+  ./build-aot.sh --release linux-arm64 linux-x64
 fi
 ARM=artifacts/linux-arm64/edge-attention
 X64=artifacts/linux-x64/edge-attention
@@ -106,6 +110,9 @@ else
   echo "$out" | sed 's/^/      /'; echo "   FAIL: the v3 build on a CPU without AVX2 must refuse with a message (exit $rc)"; fail=1
 fi
 "$X64" --version
+
+echo "== release archives: unpacked, --version, selftest, listen and run with the bundled models (x64; arm64 under qemu)"
+bash tools/release-check.sh linux-x64 linux-arm64 || fail=1
 
 echo "== end-to-end serial through a pseudo-terminal pair"
 "$X64" generate --output "$work/model.eam" >/dev/null
