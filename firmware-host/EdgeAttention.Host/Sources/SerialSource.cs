@@ -151,8 +151,8 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
             ring.Write(_frame);
         }
 
-        ring.Counters.SetLinkTotals(_decoder.Corrupted, _decoder.Missing);
         ring.Counters.SetWrongLength(_decoder.WrongLength, _decoder.LastWrongValues);
+        ring.Counters.SetLinkTotals(_decoder.Corrupted, _decoder.Missing);
     }
 
     private void Reconnect(FrameRing ring)
