@@ -4,12 +4,12 @@ namespace EdgeAttention.Host.Cli;
 
 /// <summary>
 /// A parsed --source value: "kind[:target][,key=value]...". Examples:
-/// serial:/dev/ttyUSB0,baud=921600 · gpio:mcp3008,spi=0.0,ready=17 · file:frames.npy,rate=100 · stdin,features=40.
+/// serial:/dev/ttyUSB0,baud=921600 · gpio:mcp3008,spi=0.0,ready=17 · file:frames.npy,rate=100 · stdin:framed · stdin,features=40.
 /// </summary>
 internal sealed class SourceSpec
 {
     public const string Forms =
-        "serial:/dev/ttyUSB0[,baud=921600] | gpio:mcp3008,spi=0.0,ready=17[,channels=8] | gpio:ads1115,i2c=1,ready=17[,address=0x48,channels=4] | gpio:mpu6050,i2c=1,ready=17[,address=0x68,rate=100] | file:frames.npy[,rate=100] | stdin[,features=40][,rate=100] | wav:clip.wav[,realtime] | pcm:-[,rate=16000] (audio: models with a frontend)";
+        "serial:/dev/ttyUSB0[,baud=921600] | gpio:mcp3008,spi=0.0,ready=17[,channels=8] | gpio:ads1115,i2c=1,ready=17[,address=0x48,channels=4] | gpio:mpu6050,i2c=1,ready=17[,address=0x68,rate=100] | file:frames.npy[,rate=100] | stdin[:framed|:raw][,features=40][,rate=100] | wav:clip.wav[,realtime] | pcm:-[,rate=16000] (audio: models with a frontend)";
 
     private readonly Dictionary<string, string> _options;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
@@ -27,7 +27,7 @@ internal sealed class SourceSpec
     /// <summary>serial, gpio, file, stdin, wav or pcm.</summary>
     public string Kind { get; }
 
-    /// <summary>Device path, sensor name or file path ("" for stdin).</summary>
+    /// <summary>Device path, sensor name, file path, or for stdin its format: framed, raw or "" (raw).</summary>
     public string Target { get; }
 
     public static SourceSpec Parse(string text)

@@ -40,8 +40,12 @@ internal static class StreamCommand
 
     private const string Notes =
         "SOURCE: " + SourceSpec.Forms + "\n" +
-        "stdout: one JSON line per step once the window is full; stderr: a summary JSON line at the end, and for serial/gpio\n" +
-        "sources live event lines (waiting, port_lost, reconnected, wrong_length, dropped; at most one per kind per second).";
+        "stdin: stdin:framed reads PROTOCOL.md frames (sync, header, CRC): a damaged, short or wrong-length frame is counted and\n" +
+        "skipped and later frames stay aligned. stdin (= stdin:raw) is bare little-endian float32 with NO framing: one short\n" +
+        "frame shifts every later frame and the error shows only at the end of input.\n" +
+        "stdout: one JSON line per step once the window is full; stderr: a summary JSON line at the end, and for serial, gpio\n" +
+        "and stdin:framed sources live event lines (waiting, port_lost, reconnected, wrong_length, corrupted, dropped; at\n" +
+        "most one per kind per second).";
 
     /// <summary>The command as the program runs it: the process's stdout/stdin and the board's GPIO.</summary>
     public static Command Create(long startTicks) =>
@@ -113,6 +117,10 @@ internal static class StreamCommand
         var ring = new FrameRing(ringFrames, model.InputFeatures, counters);
         using var source = SourceFactory.Create(spec, model.InputFeatures, Gpio, stdin, file.Config.Frontend);
         source.Open();
+        if (spec.Kind == "stdin" && spec.Target.Length == 0)
+        {
+            stderr.WriteLine(StdinSource.Warning);
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         bool live = spec.Kind is "serial" or "gpio";
@@ -156,8 +164,8 @@ internal static class StreamCommand
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        // Live sources report trouble as it happens (stderr JSON lines), not only in the summary.
-        var events = live ? new StreamEvents(stderr, counters, () => loop.Outputs, model.Window, model.InputFeatures) : null;
+        // Live and framed sources report trouble as it happens (stderr JSON lines), not only in the summary.
+        var events = live || source is FramedStdinSource ? new StreamEvents(stderr, counters, () => loop.Outputs, model.Window, model.InputFeatures) : null;
         source.Start(ring);
         events?.Start();
         try

@@ -8,8 +8,9 @@ namespace EdgeAttention.Host.Pipeline;
 /// <c>{"event":"wrong_length","expected":40,"got":39,"count":401}</c>. A background thread polls the counters
 /// every 200 ms (the step loop is not touched) and writes at most one line per kind per second, with totals:
 /// <c>waiting</c> (window not full yet: frames, window; every 2 s), <c>port_lost</c> (disconnects),
-/// <c>reconnected</c> (reconnects), <c>wrong_length</c> (expected vs got values, count), <c>dropped</c> (overrun
-/// drops, count).
+/// <c>reconnected</c> (reconnects), <c>wrong_length</c> (expected vs got values, count), <c>corrupted</c> (frames
+/// with a bad header or CRC, skipped by resynchronising on the next sync word; count = all corrupted frames, as in
+/// the summary), <c>dropped</c> (overrun drops, count).
 /// </summary>
 internal sealed class StreamEvents : IDisposable
 {
@@ -21,12 +22,13 @@ internal sealed class StreamEvents : IDisposable
     private readonly Func<long> _outputs;
     private readonly int _window;
     private readonly int _expected;
-    private readonly long[] _lastAt = new long[5];
+    private readonly long[] _lastAt = new long[6];
     private readonly CancellationTokenSource _stop = new();
     private long _disconnects;
     private long _reconnects;
     private long _wrongLength;
     private long _dropped;
+    private long _badFrames;
     private Thread? _thread;
 
     public StreamEvents(TextWriter stderr, StreamCounters counters, Func<long> outputs, int window, int expectedValues)
@@ -75,11 +77,19 @@ internal sealed class StreamEvents : IDisposable
             Emit(string.Create(inv, $"{{\"event\":\"reconnected\",\"count\":{reconnects},\"missing\":{_counters.Missing}}}"));
         }
 
+        long corrupted = _counters.Corrupted; // before WrongLength: sources publish WrongLength first
         long wrong = _counters.WrongLength;
         if (wrong > _wrongLength && Due(3, nowMs, RateMs))
         {
             _wrongLength = wrong;
             Emit(string.Create(inv, $"{{\"event\":\"wrong_length\",\"expected\":{_expected},\"got\":{_counters.LastWrongValues},\"count\":{wrong}}}"));
+        }
+
+        long badFrames = corrupted - wrong;
+        if (badFrames > _badFrames && Due(5, nowMs, RateMs))
+        {
+            _badFrames = badFrames;
+            Emit(string.Create(inv, $"{{\"event\":\"corrupted\",\"count\":{corrupted}}}"));
         }
 
         long dropped = _counters.Dropped;

@@ -106,6 +106,26 @@ internal sealed class SerialFrameDecoder
     }
 
     /// <summary>
+    /// At the end of the input: drops what is left in the buffer. A started frame (from a sync word on) counts as
+    /// corrupted (it was cut off), anything else as garbage. Returns true when a frame was cut off.
+    /// </summary>
+    public bool DiscardPartialFrame()
+    {
+        var data = _buffer.AsSpan(_start, _end - _start);
+        int sync = FindSync(data);
+        _start = _end = 0;
+        if (sync < 0 || data.Length - sync < 2)
+        {
+            GarbageBytes += data.Length;
+            return false;
+        }
+
+        GarbageBytes += sync;
+        Corrupted++;
+        return true;
+    }
+
+    /// <summary>
     /// Decodes the next complete frame into values[0..ExpectedValues) (values.Length ≥ ExpectedValues).
     /// Returns false when more bytes are needed.
     /// </summary>

@@ -1,19 +1,22 @@
 using System.IO.Ports;
 using EdgeAttention.Host.Cli;
+using EdgeAttention.Host.Platform;
 
 namespace EdgeAttention.Host.Sources;
 
 /// <summary>
-/// Frames from a serial port (System.IO.Ports) in the <see cref="SerialProtocol"/> format. The reader thread reads
-/// raw bytes straight into the decoder's fixed buffer, decodes complete frames into one preallocated frame and
-/// copies them into the ring. (SerialPort.Read allocates a little per call by design; that stays on this thread,
-/// off the per-step path of the inference loop.) When the port disappears (USB adapter unplugged, EIO) it is
-/// closed and reopened with exponential backoff 100 ms → 5 s; the reconnects are counted.
+/// Frames from a serial port (<see cref="SerialTty"/>: raw 8N1 through poll/read on the tty) in the
+/// <see cref="SerialProtocol"/> format. The reader thread reads raw bytes straight into the decoder's fixed buffer,
+/// decodes complete frames into one preallocated frame and copies them into the ring; after Open nothing on that
+/// path allocates, so the managed heap stays flat at any frame rate. When the port disappears (USB adapter
+/// unplugged, EIO, hang-up) it is closed and reopened with exponential backoff 100 ms → 5 s; the reconnects are
+/// counted. (SerialPort is only asked for the names of the ports when the path does not exist.)
 /// Replies (<see cref="Sinks.SerialReplySink"/>) are written through <see cref="WriteReply"/>.
 /// </summary>
 internal sealed class SerialSource : ThreadedSource, IReplyChannel
 {
     private const int ReadTimeoutMs = 100;
+    private const int WriteTimeoutMs = 500;
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
@@ -22,7 +25,7 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
     private readonly float[] _frame;
     private readonly string _path;
     private readonly int _baud;
-    private SerialPort? _port;
+    private volatile SerialTty? _port;
     private long _repliesDropped;
 
     public SerialSource(string path, int baud, int features)
@@ -57,50 +60,42 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
         {
             OpenPort();
         }
-        catch (UnauthorizedAccessException)
+        catch (SerialOpenException e)
         {
-            // System.IO.Ports reports a path that is not a terminal (regular file, /dev/null, FIFO) the same way as
-            // a permission problem; root has every permission, so for root it can only be the former.
-            if (Environment.IsPrivilegedProcess)
-            {
-                throw new HostException($"{_path} is not a serial device (not a terminal); pass the adapter's device, e.g. --source serial:/dev/ttyUSB0 (see 'ls /dev/ttyUSB* /dev/ttyACM*')", 3);
-            }
-
-            throw new HostException($"permission denied opening {_path}, or it is not a serial device: for a device, add the user to the dialout group (sudo usermod -aG dialout $USER) and log in again", 3);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
-        {
-            throw new HostException($"cannot open serial port {_path} at {_baud} baud: {e.Message}", 3);
+            throw new HostException(OpenError(_path, _baud, e), 3);
         }
     }
 
+    /// <summary>The one-line message (with the fix) for a port that exists but would not open.</summary>
+    internal static string OpenError(string path, int baud, SerialOpenException e) => e switch
+    {
+        { Step: SerialOpenStep.Configure, Errno: SerialTty.Native.ENOTTY or SerialTty.Native.EINVAL } =>
+            $"{path} is not a serial device (not a terminal); pass the adapter's device, e.g. --source serial:/dev/ttyUSB0 (see 'ls /dev/ttyUSB* /dev/ttyACM*')",
+        { Errno: SerialTty.Native.EACCES or SerialTty.Native.EPERM } =>
+            $"permission denied opening {path}: add the user to the dialout group (sudo usermod -aG dialout $USER) and log in again",
+        { Step: SerialOpenStep.Lock } or { Errno: SerialTty.Native.EBUSY } =>
+            $"serial port {path} is in use by another program; stop it (see 'fuser {path}') and try again",
+        _ => $"cannot open serial port {path} at {baud} baud: {e.Message}",
+    };
+
     /// <summary>
     /// Writes a reply frame (on the reply writer thread, never the inference loop); dropped and counted while the
-    /// port is reconnecting or when the write fails or times out. The port lock is not held during the write, so a
-    /// peer that does not read never stalls the reader thread either.
+    /// port is reconnecting or when the write fails or times out (500 ms). The port lock is not held during the
+    /// write, so a peer that does not read never stalls the reader thread either.
     /// </summary>
     public void WriteReply(byte[] buffer, int count)
     {
-        SerialPort? port;
+        SerialTty? port;
         lock (_portGate)
         {
             port = _port;
         }
 
-        try
+        if (port is null || !port.Write(buffer.AsSpan(0, count), WriteTimeoutMs))
         {
-            if (port is { IsOpen: true })
-            {
-                port.Write(buffer, 0, count);
-                return;
-            }
+            // Port away (the reader reconnects) or the peer did not take the reply in time.
+            Interlocked.Increment(ref _repliesDropped);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
-        {
-            // The reader thread notices the broken port and reconnects.
-        }
-
-        Interlocked.Increment(ref _repliesDropped);
     }
 
     public override void Dispose()
@@ -114,49 +109,50 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
         var token = StopToken;
         while (!token.IsCancellationRequested)
         {
-            SerialPort? port;
-            lock (_portGate)
-            {
-                port = _port;
-            }
-
-            if (port is null)
+            if (_port is null)
             {
                 Reconnect(ring);
                 continue;
             }
 
-            int n;
-            try
-            {
-                var free = _decoder.GetFreeSegment();
-                n = port.Read(free.Array!, free.Offset, free.Count);
-            }
-            catch (TimeoutException)
-            {
-                continue;
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
-            {
-                ClosePort();
-                ring.Counters.AddDisconnect();
-                continue;
-            }
-
-            if (n <= 0)
-            {
-                continue;
-            }
-
-            _decoder.Commit(n);
-            while (_decoder.TryDecode(_frame))
-            {
-                ring.Write(_frame);
-            }
-
-            ring.Counters.SetLinkTotals(_decoder.Corrupted, _decoder.Missing);
-            ring.Counters.SetWrongLength(_decoder.WrongLength, _decoder.LastWrongValues);
+            Pump(ring);
         }
+    }
+
+    /// <summary>
+    /// One turn of the reader loop (reader thread; tests call it directly): waits up to 100 ms for bytes, reads them
+    /// straight into the decoder's buffer, moves every complete frame into the ring and publishes the link
+    /// counters; closes the port and counts a disconnect when the device is gone. Allocates nothing.
+    /// </summary>
+    internal void Pump(FrameRing ring)
+    {
+        var port = _port;
+        if (port is null)
+        {
+            return;
+        }
+
+        int n = port.Read(_decoder.GetFreeSpace(), ReadTimeoutMs);
+        if (n < 0)
+        {
+            ClosePort();
+            ring.Counters.AddDisconnect();
+            return;
+        }
+
+        if (n == 0)
+        {
+            return;
+        }
+
+        _decoder.Commit(n);
+        while (_decoder.TryDecode(_frame))
+        {
+            ring.Write(_frame);
+        }
+
+        ring.Counters.SetWrongLength(_decoder.WrongLength, _decoder.LastWrongValues);
+        ring.Counters.SetLinkTotals(_decoder.Corrupted, _decoder.Missing);
     }
 
     private void Reconnect(FrameRing ring)
@@ -180,7 +176,7 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
                     return;
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+            catch (SerialOpenException)
             {
                 // still gone or busy: keep backing off
             }
@@ -191,23 +187,7 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
 
     private void OpenPort()
     {
-        var port = new SerialPort(_path, _baud, Parity.None, 8, StopBits.One)
-        {
-            Handshake = Handshake.None,
-            ReadTimeout = ReadTimeoutMs,
-            WriteTimeout = 500,
-            ReadBufferSize = 64 * 1024,
-        };
-        try
-        {
-            port.Open();
-        }
-        catch
-        {
-            port.Dispose();
-            throw;
-        }
-
+        var port = SerialTty.Open(_path, _baud);
         lock (_portGate)
         {
             _port = port;
@@ -216,23 +196,14 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
 
     private void ClosePort()
     {
-        SerialPort? port;
+        SerialTty? port;
         lock (_portGate)
         {
             port = _port;
             _port = null;
         }
 
-        if (port is not null)
-        {
-            try
-            {
-                port.Dispose();
-            }
-            catch (IOException)
-            {
-                // the device is already gone
-            }
-        }
+        // A reply write in progress keeps the descriptor open until it returns (SafeHandle reference count).
+        port?.Dispose();
     }
 }

@@ -42,7 +42,7 @@ internal static class SourceFactory
         return new FileSource(spec.Target, data, rows, cols, rate);
     }
 
-    private static StdinSource CreateStdin(SourceSpec spec, int features, Stream stdin)
+    private static ISource CreateStdin(SourceSpec spec, int features, Stream stdin)
     {
         int given = spec.Int("features", features, 1, 1 << 20);
         if (given != features)
@@ -50,7 +50,14 @@ internal static class SourceFactory
             throw new HostException($"stdin frames have features={given} but the model takes {features}; send frames of {features} float32 values");
         }
 
-        return new StdinSource(stdin, features, spec.Double("rate", 0, 0, 1_000_000));
+        double rate = spec.Double("rate", 0, 0, 1_000_000);
+        return spec.Target switch
+        {
+            "" or "raw" => new StdinSource(stdin, features, rate),
+            "framed" when features <= SerialProtocol.MaxPayloadBytes / 4 => new FramedStdinSource(stdin, features, rate),
+            "framed" => throw new HostException($"stdin:framed carries at most {SerialProtocol.MaxPayloadBytes / 4} values per frame but the model takes {features}; use raw stdin (--source stdin:raw)"),
+            var t => throw new HostException($"unknown stdin format '{t}' in '{spec.Text}'; use stdin:framed (PROTOCOL.md frames, bad frames counted and skipped) or stdin:raw (bare float32)"),
+        };
     }
 
     private static GpioSource CreateGpio(SourceSpec spec, int features, Func<GpioController> gpio)

@@ -6,10 +6,17 @@ namespace EdgeAttention.Host.Sources;
 /// Raw little-endian float32 frames of <c>features</c> values (4·F bytes each, no header) from a stream,
 /// normally standard input: `python3 make_frames.py | edge-attention stream --source stdin ...`.
 /// Unpaced input is lossless (the reader waits for ring space); with a rate it is replayed live.
-/// End of input ends the stream; a partial last frame is reported as an error.
+/// End of input ends the stream; a partial last frame is reported as an error. There is no framing: a frame
+/// short by one value shifts every later frame by one value, silently, and only the end of input tells
+/// (<see cref="Warning"/>, printed by `stream` for a bare `stdin`); <see cref="FramedStdinSource"/> is the safe form.
 /// </summary>
 internal sealed class StdinSource : ThreadedSource
 {
+    /// <summary>What `stream --source stdin` prints to stderr (not for an explicit `stdin:raw`).</summary>
+    public const string Warning =
+        "warning: raw stdin has no framing: one short or long frame shifts every later frame and shows only as an error at the end of input; " +
+        "send PROTOCOL.md frames with --source stdin:framed (bad frames are counted and skipped), or pass stdin:raw to silence this";
+
     private readonly Stream _input;
     private readonly byte[] _bytes;
     private readonly float[] _frame;
