@@ -53,6 +53,13 @@ public sealed class ContinualAttention
         return _engine.Step(q, k, v, output);
     }
 
+    /// <summary>
+    /// Cache hints for the next <see cref="Step"/> (no effect on results; a no-op where the CPU has no prefetch
+    /// instruction .NET exposes): call it some work before the step — e.g. before projecting the token — so the
+    /// scattered state the step reads (the leaving ring slot of every head) is loading meanwhile.
+    /// </summary>
+    public void Prefetch() => _engine.Prefetch();
+
     /// <summary>Forgets the stream (back to warm-up); keeps the allocations.</summary>
     public void Reset() => _engine.Reset();
 

@@ -8,6 +8,14 @@ internal abstract class ContinualEngine
 
     public abstract void Reset();
 
+    /// <summary>
+    /// Cache hints for the next <see cref="Step"/>: starts loading the state it will read at scattered addresses
+    /// (e.g. the leaving ring slot of every head). Never changes a result; the default does nothing.
+    /// </summary>
+    public virtual void Prefetch()
+    {
+    }
+
     public abstract long TokensSeen { get; }
 
     /// <summary>Steady-state multiply-adds per step from the engine's loop structure (amortised periodic work included).</summary>

@@ -13,6 +13,23 @@ internal sealed partial class ContinualNystromEngine
         if (_retro) RowScale.Compute(q, _scale, HeadRing(_qr, h).Slice(slot * dh, dh));
     }
 
+    /// <summary>
+    /// Steady state: the slot the next step slides is t mod n; its rows are one per head, n·d_h (rings) or n·m
+    /// (per-slot caches) elements apart — 16 heads × 6 scattered cache lines for the GTZAN-sized layer, which
+    /// otherwise miss one after another inside <see cref="SlideRows"/>.
+    /// </summary>
+    public override void Prefetch()
+    {
+        if (_t < _n) return;
+        int n = _n, m = _m, dh = _dh, h = _h, slot = (int)(_t % n);
+        CacheHint.PrefetchRows<double>(_vr, slot * dh, dh, n * dh, h);
+        CacheHint.PrefetchRows<float>(_kr, slot * dh, dh, n * dh, h);
+        CacheHint.PrefetchRows<double>(_ke, slot * m, m, n * m, h);
+        CacheHint.PrefetchRows<double>(_kc, slot * m, m, n * m, h);
+        CacheHint.PrefetchRows<float>(_ks, slot * m, m, n * m, h);
+        if (_retro) CacheHint.PrefetchRows<float>(_qr, slot * dh, dh, n * dh, h);
+    }
+
     // First full window (t = n − 1): everything exact from the rings.
     private void FullBuild(int h, long t)
     {

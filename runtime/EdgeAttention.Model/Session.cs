@@ -122,6 +122,7 @@ public sealed partial class Session : IDisposable
         if (frame.Length != _f || !AllFinite(frame)) return StepStatus.Rejected;
 
         long t = _steps;
+        _layer1?.Prefetch();   // the attention's scattered state loads while the token is projected
         Span<float> token = Span(_plan.Token);
         MakeToken(frame, t, token);
         if (!WithinTokenBound(token)) return StepStatus.Rejected;
