@@ -393,6 +393,9 @@ def train_on_data(config, args, log=print):
         train_st = AudioStreams(data, config, "train", args.seed, augment=True)
         vsplit = "validation" if np.any(data["split"] == "validation") else "train"
         vx, vy = clip_streams(data, config, vsplit, args.seed + 99, per_class=args.val_clips)
+        class_w = torch.ones(C)
+        if train_st.silence >= 0:
+            class_w[train_st.silence] = args.silence_weight
         log(f"per-step training on streams: {S} steps per stream; validation: clip rule on {len(vy)} "
             f"{vsplit} streams")
 
@@ -434,7 +437,7 @@ def train_on_data(config, args, log=print):
             x, y = train_st.batch(args.batch, L, S, n)
             logits = StepEvaluator(model, x, s).logits_at(range(L - S, L)).reshape(-1, C)
             y = y.reshape(-1)
-            loss = Fn.cross_entropy(logits, y, ignore_index=IGNORE, label_smoothing=args.label_smoothing)
+            loss = Fn.cross_entropy(logits, y, weight=class_w, ignore_index=IGNORE, label_smoothing=args.label_smoothing)
             keep = y != IGNORE
             logits, y = logits[keep], y[keep]
         else:
@@ -535,6 +538,8 @@ def run(argv=None):
     ap.add_argument("--stream-steps", type=int, default=0,
                     help="audio, 1-layer models: train on streams with a target at each of their last S steps "
                          "(kws_streams.py; 0 = one window per sample)")
+    ap.add_argument("--silence-weight", type=float, default=0.4,
+                    help="with --stream-steps: loss weight of `silence` steps (most steps of a stream are silence)")
     ap.add_argument("--val-clips", type=int, default=60,
                     help="with --stream-steps: validation clips per class (clip rule)")
     ap.add_argument("--partial", type=float, default=0.0,
