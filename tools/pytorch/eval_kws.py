@@ -71,14 +71,13 @@ def stream_of(clip, rng, sr=16000, seconds=2.0, at=0.5):
 
 
 @torch.no_grad()
-def step_probs(model, feats, int8=False, batch=128):
-    """feats [N, T, F] -> softmax [N, T-n+1, C] for steps t = n-1 .. T-1 (stream from position 0)."""
+def step_probs(model, feats, int8=False, batch=64):
+    """feats [N, T, F] -> softmax [N, T-n+1, C] for steps t = n-1 .. T-1 (stream from position 0); every step
+    as the runtime computes it (StepEvaluator.logits_at == logits(i) per step, check_fast_steps.py)."""
     out = []
     for i in range(0, len(feats), batch):
         ev = StepEvaluator(model, torch.as_tensor(feats[i:i + batch]), 0, int8=int8)
-        first = ev.first_index()
-        steps = [torch.softmax(ev.logits(j), -1) for j in range(first, feats.shape[1])]
-        out.append(torch.stack(steps, 1).numpy())
+        out.append(torch.softmax(ev.logits_at(range(ev.first_index(), feats.shape[1])), -1).numpy())
     return np.concatenate(out)
 
 

@@ -9,6 +9,7 @@ the newest output, §3), with the landmarks the runtime would use at t:
 
   steps = StepEvaluator(model, frames [B, L, F], start)   # frames at stream positions start .. start+L-1
   steps.logits(i)                                         # [B, C] at ctx index i (position start + i)
+  steps.logits_at(idx)                                    # [B, S, C] at ctx indices idx, one batched pass
 
 Requires layers == 1 (deeper models: EdgeModel.stream_logits). `first_index(n, m, start)` is the
 first ctx index whose continual landmarks lie inside the ctx; `context_start(t, n, m)` is the stream
@@ -185,3 +186,96 @@ class StepEvaluator:
         if m.final_norm is not None:
             y = m.final_norm(y)
         return self.lin(y, m.classifier.weight, m.classifier.bias)
+
+    def _segments(self, i):
+        """ctx-index segments [(a, b)] whose means are the landmarks of the step at ctx index i."""
+        n, m = self.n, self.m
+        if self.mode == "continual":
+            segs, _ = landmark_span(self.start + i, n, m)
+            segs = [(a - self.start, b - self.start) for a, b in segs]
+            if segs[-1][0] < 0:
+                raise ValueError(f"step {i}: continual landmarks start before the ctx")
+            return tuple(segs)
+        segs, a = [], i - n + 1
+        for length in segment_lengths(n, m):
+            segs.append((a, a + length - 1))
+            a += length
+        return tuple(segs)
+
+    def _landmark_sets(self, keys):
+        """keys: G landmark sets (tuples of ctx-index segments) -> lq, lk [B, h, G, m, dh], gathered from the
+        prefix sums in one indexing operation per tensor."""
+        A = torch.as_tensor([[a for a, _ in g] for g in keys])       # [G, m] first ctx index of each segment
+        Bnd = torch.as_tensor([[b for _, b in g] for g in keys])     # [G, m] last
+        cnt = (Bnd - A + 1).to(self.cq.dtype)[None, :, :, None]
+        B, G, m = self.cq.shape[0], len(keys), self.m
+        lq = (self.cq[:, Bnd + 1] - self.cq[:, A]) / cnt               # [B, G, m, d]
+        lk = (self.ck[:, Bnd + 1] - self.ck[:, A]) / cnt
+        return (lq.view(B, G, m, self.h, self.dh).permute(0, 3, 1, 2, 4),
+                lk.view(B, G, m, self.h, self.dh).permute(0, 3, 1, 2, 4))
+
+    def logits_at(self, idx):
+        """[B, S, C] logits at the ctx indices idx (each >= n - 1): logits(i) for every i in idx, in one batched
+        pass (for training on many steps of a stream). Steps that share their landmarks (continual landmarks
+        change only when a segment completes) form a block: the landmark scores over the block's band of keys
+        (first step - n + 1 .. last step) and the pseudo-inverse are computed once per block, and each step's
+        window is selected by masking the band (-inf outside the window: its softmax weights are exactly 0)."""
+        idx = [int(i) for i in idx]
+        n, layer = self.n, self.layer
+        if min(idx) < n - 1:
+            raise ValueError(f"step {min(idx)}: the window is not full yet (needs index >= {n - 1})")
+        it = torch.as_tensor(idx)
+        B, h, L, dh = self.k.shape
+        S = len(idx)
+        qi = self.q[:, :, it]                                                             # [B, h, S, dh]
+        if not self.nystrom:
+            pos = torch.arange(L)
+            outside = (pos[None, :] > it[:, None]) | (pos[None, :] < it[:, None] - n + 1)  # [S, L]
+            sc = (qi @ self.k.transpose(-1, -2) * self.scale).masked_fill(outside, float("-inf"))
+            o = torch.softmax(sc, -1) @ self.v                                            # [B, h, S, dh]
+        else:
+            att = layer.self_attn
+            blocks = {}                                          # landmark set -> positions in idx
+            for s_, i in enumerate(idx):
+                key = self._segments(i) if self.mode in ("continual", "window") else ()
+                blocks.setdefault(key, []).append(s_)
+            keys = list(blocks)
+            if keys[0]:
+                lqg, lkg = self._landmark_sets(keys)                                      # [B, h, G, m, dh]
+            else:
+                lqg = att.landmarks_q[None, :, None].expand(B, -1, 1, -1, -1)
+                lkg = att.landmarks_k[None, :, None].expand(B, -1, 1, -1, -1)
+            zg = pinv_newton_schulz(torch.softmax(lqg @ lkg.transpose(-1, -2) * self.scale, -1), att.iters)
+            outs, order = [], []
+            for g, key in enumerate(keys):
+                members = blocks[key]
+                lq, lk, z = lqg[:, :, g], lkg[:, :, g], zg[:, :, g]                       # [B, h, m, .]
+                m = lq.shape[-2]
+                steps = it[members]                                                       # ctx indices [s]
+                lo, hi = int(steps.min()) - n + 1, int(steps.max()) + 1                   # key band [lo, hi)
+                band = torch.arange(lo, hi)
+                outside = (band[None, :] > steps[:, None]) | (band[None, :] < steps[:, None] - n + 1)  # [s, W]
+                f = torch.softmax(qi[:, :, members] @ lk.transpose(-1, -2) * self.scale, -1)  # [B, h, s, m]
+                sc = lq @ self.k[:, :, lo:hi].transpose(-1, -2) * self.scale                  # [B, h, m, W]
+                sc = sc.unsqueeze(2).masked_fill(outside[:, None, :], float("-inf"))       # [B, h, s, m, W]
+                s, W = len(members), hi - lo
+                bv = (torch.softmax(sc, -1).view(B, h, s * m, W) @ self.v[:, :, lo:hi]).view(B, h, s, m, dh)
+                fz = (f.unsqueeze(-1) * z.unsqueeze(2)).sum(-2)                           # f @ z [B, h, s, m]
+                outs.append((fz.unsqueeze(-1) * bv).sum(-2))                              # [B, h, s, dh]
+                order += members
+            o = torch.cat(outs, 2)[:, :, torch.as_tensor(order).argsort()]                # [B, h, S, dh]
+        op = layer.self_attn.out_proj
+        o = self.lin(o.permute(0, 2, 1, 3).reshape(B, S, -1), op.weight, op.bias)        # [B, S, d]
+        x = self.e[:, it]
+        ff = lambda z: self.lin(self.act(self.lin(z, layer.linear1.weight, layer.linear1.bias)),  # noqa: E731
+                                layer.linear2.weight, layer.linear2.bias)
+        if self.pre:
+            hcur = x + o
+            y = hcur + ff(layer.norm2(hcur))
+        else:
+            hcur = layer.norm1(x + o)
+            y = layer.norm2(hcur + ff(hcur))
+        model = self.model
+        if model.final_norm is not None:
+            y = model.final_norm(y)
+        return self.lin(y, model.classifier.weight, model.classifier.bias)

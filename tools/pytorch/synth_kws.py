@@ -19,7 +19,7 @@ not a class name of the model is `unknown` to train.py; `silence` comes from _ba
 
 Voices: espeak-ng = 8 English accents x ~100 voice variants (+m1, +f3, +klatt, ...) with speaking
 rate and pitch drawn per clip; festival = kal_diphone, ked_diphone, cmu_us_slt_arctic_hts with a
-duration stretch per clip. Splits are by voice: test voices = a fixed set of espeak variants and the
+duration stretch per clip (and, for the diphone voices, a mean pitch 75-200 Hz). Splits are by voice: test voices = a fixed set of espeak variants and the
 festival voice ked_diphone, validation voices = another set of variants; neither is used in training.
 
 Augmentation per clip (waveform, seeded per clip): speed perturbation 0.88-1.12 (pitch + tempo +
@@ -119,8 +119,9 @@ def plan(seed, scale):
                         fest = False
                 if fest:
                     voice = voices[int(rng.integers(len(voices)))]
+                    f0 = int(rng.integers(75, 200)) if voice.endswith("_diphone") else 0   # mean F0, Hz
                     job = {"engine": "festival", "voice": voice, "variant": "",
-                           "rate": float(rng.uniform(0.75, 1.35)), "pitch": 0}
+                           "rate": float(rng.uniform(0.75, 1.35)), "pitch": f0}
                 else:
                     base = ESPEAK_BASES[int(rng.integers(len(ESPEAK_BASES)))]
                     var = by_split[split][int(rng.integers(len(by_split[split])))]
@@ -146,13 +147,17 @@ def render_espeak(job, path):
 
 
 def render_festival_batch(voice, items, tmpdir):
-    """items: [(text, stretch, path)]; one festival process for the whole batch."""
+    """items: [(text, stretch, f0, path)]; one festival process for the whole batch. f0 > 0 sets the
+    mean pitch (Hz, std 17 % of it) of the diphone voices' linear-regression intonation model."""
     scm = os.path.join(tmpdir, f"batch_{voice}_{os.getpid()}.scm")
     with open(scm, "w") as f:
         f.write(f"(voice_{voice})\n")
-        for text, stretch, path in items:
+        for text, stretch, f0, path in items:
             safe = text.replace('"', "")
             f.write(f"(Parameter.set 'Duration_Stretch {stretch:.3f})\n")
+            if f0 > 0:
+                f.write(f"(set! int_lr_params '((target_f0_mean {f0}) (target_f0_std {0.17 * f0:.1f}) "
+                        f"(model_f0_mean 170) (model_f0_std 34)))\n")
             f.write(f"(set! u (Utterance Text \"{safe}\"))\n(utt.synth u)\n(utt.save.wave u \"{path}\" 'riff)\n")
     subprocess.run(["festival", "-b", scm], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -322,7 +327,7 @@ def main(argv=None):
     with Pool(args.procs) as pool:
         fest_batches = []
         for voice in FESTIVAL_VOICES:
-            items = [(j["text"], j["rate"], j["raw"]) for j in jobs if j["engine"] == "festival" and j["voice"] == voice]
+            items = [(j["text"], j["rate"], j["pitch"], j["raw"]) for j in jobs if j["engine"] == "festival" and j["voice"] == voice]
             for i in range(0, len(items), 200):
                 fest_batches.append(pool.apply_async(render_festival_batch, (voice, items[i:i + 200], tmp)))
         for i, _ in enumerate(pool.imap_unordered(render_espeak_job, es, chunksize=16)):

@@ -40,6 +40,7 @@ from edge_model import EdgeModel  # noqa: E402
 from export import export_model  # noqa: E402
 from fast_steps import StepEvaluator, context_start  # noqa: E402
 from kws_data import DataError, load_frames_labels, load_speech_commands  # noqa: E402
+from kws_streams import IGNORE, AudioStreams, clip_streams  # noqa: E402
 
 
 def background(T, F, rng):
@@ -313,6 +314,37 @@ def evaluate_windows(model, xs, ys, starts, C):
     return float((pred == true).mean()), confusion(pred, true, C)
 
 
+def clip_rule_eval(model, x, y, classes, batch=64):
+    """Clip rule (eval_kws.py) on streams x [N, T, F] starting at stream position 0 -> (accuracy, keyword
+    accuracy, confusion)."""
+    from eval_kws import clip_rule
+    model.eval()
+    probs = []
+    with torch.no_grad():
+        for i in range(0, len(x), batch):
+            ev = StepEvaluator(model, torch.as_tensor(x[i:i + batch]), 0)
+            probs.append(torch.softmax(ev.logits_at(range(ev.first_index(), x.shape[1])), -1).numpy())
+    pred = clip_rule(np.concatenate(probs), classes)
+    kw = np.isin(y, [i for i, c in enumerate(classes) if c not in ("silence", "unknown")])
+    return float((pred == y).mean()), float((pred[kw] == y[kw]).mean()), confusion(pred, y, len(classes))
+
+
+def load_init(model, path, log=print):
+    """--init: a train.py checkpoint (.pt) or an exported model.safetensors (its input_norm kept)."""
+    if path.endswith(".safetensors"):
+        from edge_model import load_tensors_into
+        from safetensors_io import read_safetensors
+        tensors, _ = read_safetensors(path)
+        try:
+            load_tensors_into(model, tensors)
+        except KeyError as e:
+            raise DataError(f"--init {path}: its tensors do not fit the config ({e}); give a model of the same "
+                            f"architecture") from None
+    else:
+        model.load_state_dict(torch.load(path, map_location="cpu")["state_dict"])
+    log(f"initialised from {path} (its input_norm kept)")
+
+
 def train_on_data(config, args, log=print):
     C, n = len(config["classes"]), config["window"]
     torch.manual_seed(args.seed)
@@ -352,14 +384,25 @@ def train_on_data(config, args, log=print):
     log(f"input_norm from {len(feats)} training frames: mean {mean.min():.2f}..{mean.max():.2f}, "
         f"std {std.min():.2f}..{std.max():.2f}")
     if args.init:
-        ck = torch.load(args.init, map_location="cpu")
-        model.load_state_dict(ck["state_dict"])
-        log(f"initialised from {args.init} (its input_norm kept)")
+        load_init(model, args.init, log)
+    streams = bool(args.data) and args.stream_steps > 0
+    if streams:
+        if len(model.layers) != 1:
+            raise DataError("--stream-steps needs a 1-layer model (layers: 1); use --stream-steps 0 for deeper ones")
+        S = args.stream_steps
+        train_st = AudioStreams(data, config, "train", args.seed, augment=True)
+        vsplit = "validation" if np.any(data["split"] == "validation") else "train"
+        vx, vy = clip_streams(data, config, vsplit, args.seed + 99, per_class=args.val_clips)
+        class_w = torch.ones(C)
+        if train_st.silence >= 0:
+            class_w[train_st.silence] = args.silence_weight
+        log(f"per-step training on streams: {S} steps per stream; validation: clip rule on {len(vy)} "
+            f"{vsplit} streams")
 
     # fixed validation windows (seeded), 16 batches at different stream phases
     val_x, val_y, val_s = [], [], []
     vr = np.random.default_rng(args.seed + 99)
-    for i in range(args.val_batches):
+    for i in range(0 if streams else args.val_batches):
         t = n - 1 + cycle * 4 + int(vr.integers(0, cycle))
         s, L = ctx_geometry(model, t)
         if args.data:
@@ -372,7 +415,7 @@ def train_on_data(config, args, log=print):
         val_x.append(x), val_y.append(y), val_s.append(s)
 
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    warm = min(200, args.steps // 10)
+    warm = max(1, min(200, args.steps // 10))
     best, t0 = -1.0, time.time()
     deadline = t0 + 60 * args.minutes if args.minutes else None
     run_loss = run_acc = 0.0
@@ -387,13 +430,24 @@ def train_on_data(config, args, log=print):
             g["lr"] = lr
         model.train()
         t = n - 1 + cycle * 4 + int(rng.integers(0, cycle))
-        s, L = ctx_geometry(model, t)
-        b = get_train(args.batch, t)
-        if b is None:
-            continue
-        x, y = b
-        logits = step_logits(model, x, s)
-        loss = Fn.cross_entropy(logits, y, label_smoothing=args.label_smoothing)
+        if streams:
+            # the last S steps t-S+1 .. t of a stream, each with its own target, in one pass
+            s = ctx_geometry(model, t - S + 1)[0]
+            L = t - s + 1
+            x, y = train_st.batch(args.batch, L, S, n)
+            logits = StepEvaluator(model, x, s).logits_at(range(L - S, L)).reshape(-1, C)
+            y = y.reshape(-1)
+            loss = Fn.cross_entropy(logits, y, weight=class_w, ignore_index=IGNORE, label_smoothing=args.label_smoothing)
+            keep = y != IGNORE
+            logits, y = logits[keep], y[keep]
+        else:
+            s, L = ctx_geometry(model, t)
+            b = get_train(args.batch, t)
+            if b is None:
+                continue
+            x, y = b
+            logits = step_logits(model, x, s)
+            loss = Fn.cross_entropy(logits, y, label_smoothing=args.label_smoothing)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -409,8 +463,12 @@ def train_on_data(config, args, log=print):
             log(f"step {step:5d}/{args.steps} loss {run_loss:.3f} train acc {run_acc:.3f} "
                 f"lr {lr:.2e} {(step + 1) / el:.2f} steps/s ETA {eta / 60:.1f} min")
         if (step + 1) % args.eval_every == 0 or last:
-            acc, conf = evaluate_windows(model, val_x, val_y, val_s, C)
-            msg = f"validation accuracy {acc:.4f} at step {step + 1}"
+            if streams:
+                acc, kacc, conf = clip_rule_eval(model, vx, vy, config["classes"])
+                msg = f"validation clip-rule accuracy {acc:.4f} (keywords {kacc:.4f}) at step {step + 1}"
+            else:
+                acc, conf = evaluate_windows(model, val_x, val_y, val_s, C)
+                msg = f"validation accuracy {acc:.4f} at step {step + 1}"
             if acc > best:
                 best = acc
                 save_checkpoint(model, config, args, {"step": step + 1, "val_acc": acc})
@@ -422,10 +480,18 @@ def train_on_data(config, args, log=print):
     # final report from the best checkpoint
     ck = torch.load(args.output, map_location="cpu")
     model.load_state_dict(ck["state_dict"])
-    acc, conf = evaluate_windows(model, val_x, val_y, val_s, C)
-    log(f"best checkpoint (step {ck['meta']['step']}): validation accuracy {acc:.4f}\n" +
-        format_confusion(conf, config["classes"]))
-    if args.data:
+    if streams:
+        acc, kacc, conf = clip_rule_eval(model, vx, vy, config["classes"])
+        log(f"best checkpoint (step {ck['meta']['step']}): validation clip-rule accuracy {acc:.4f} "
+            f"(keywords {kacc:.4f})\n" + format_confusion(conf, config["classes"]))
+        tx, ty = clip_streams(data, config, "train", args.seed + 98, per_class=args.val_clips)
+        tacc, tkacc, _ = clip_rule_eval(model, tx, ty, config["classes"])
+        log(f"training clips, clip rule (no augmentation): accuracy {tacc:.4f} (keywords {tkacc:.4f})")
+    else:
+        acc, conf = evaluate_windows(model, val_x, val_y, val_s, C)
+        log(f"best checkpoint (step {ck['meta']['step']}): validation accuracy {acc:.4f}\n" +
+            format_confusion(conf, config["classes"]))
+    if args.data and not streams:
         tx, ty, ts = [], [], []
         tsrc = AudioWindows(data, config, "train", args.seed + 2, augment=False)
         for i in range(len(val_x)):
@@ -468,7 +534,14 @@ def run(argv=None):
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--val-batches", type=int, default=16)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--init", help="start from this checkpoint (fine-tuning)")
+    ap.add_argument("--init", help="start from this checkpoint (.pt) or model.safetensors of the same architecture")
+    ap.add_argument("--stream-steps", type=int, default=0,
+                    help="audio, 1-layer models: train on streams with a target at each of their last S steps "
+                         "(kws_streams.py; 0 = one window per sample)")
+    ap.add_argument("--silence-weight", type=float, default=0.4,
+                    help="with --stream-steps: loss weight of `silence` steps (most steps of a stream are silence)")
+    ap.add_argument("--val-clips", type=int, default=60,
+                    help="with --stream-steps: validation clips per class (clip rule)")
     ap.add_argument("--partial", type=float, default=0.0,
                     help="audio: fraction of word windows cut by a window edge and labelled silence")
     ap.add_argument("--seed", type=int, default=1)
