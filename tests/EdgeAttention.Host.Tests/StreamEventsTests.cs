@@ -58,6 +58,26 @@ public class StreamEventsTests
     }
 
     [Fact]
+    public void EventLines_AllocateNothing()
+    {
+        var counters = new StreamCounters();
+        var events = new StreamEvents(TextWriter.Null, counters, () => 0, window: 4, expectedValues: 3);
+        events.Poll(0); // warm-up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int second = 1; second <= 1000; second++)
+        {
+            counters.AddDropped();
+            counters.AddDisconnect();
+            counters.AddReconnect();
+            counters.SetWrongLength(second, 2);
+            counters.SetLinkTotals(corrupted: 2 * second, missing: second);
+            events.Poll(second * 2000L); // every kind due: 6 lines per poll
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void WrongLengthFrames_AreCountedWithTheirValueCount()
     {
         var d = new SerialFrameDecoder(4);
