@@ -12,7 +12,7 @@
 #     builds' selftest also run on Debian 11's amd64 libc (qemu-x86_64 -L);
 #  3. an end-to-end serial test: a socat pseudo-terminal pair, frames (with line noise, one corrupted frame and one
 #     lost frame) written by a small python sender on one side, `edge-attention stream --reply` on the other;
-#     JSON lines, counters and reply frames checked; then 20 s of frames as fast as the sender can write them: the
+#     JSON lines, counters and reply frames checked; then 18 s of frames as fast as the sender can write them: the
 #     resident memory may not grow (≤ 1 MiB from 5 s to 20 s, VmHWM ≤ 16 MiB) and SIGTERM ends the stream within 2 s (SIGINT: a
 #     background job of this non-interactive script starts with SIGINT ignored).
 # Installs qemu-user, socat, Debian 12's libc6-arm64-cross (and, through build-aot.sh, the cross toolchain and the
@@ -190,7 +190,7 @@ echo "== serial flood: resident memory flat at any frame rate, SIGTERM obeyed"
 "$X64" stream --model "$work/model.eam" --source "serial:$work/ttyBOARD,baud=921600" >/dev/null 2>"$work/flood-err.txt" &
 stream_pid=$!
 sleep 1
-timeout 60 /usr/bin/env python3 - "$work/ttySENSOR" 21 <<'PY' >"$work/flood.txt" &
+timeout 60 /usr/bin/env python3 - "$work/ttySENSOR" 18 <<'PY' >"$work/flood.txt" &
 import os, struct, sys, time, zlib
 fd, seconds, F, seq = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY), float(sys.argv[2]), 16, 0
 payload = struct.pack('<16f', *[0.1 * f for f in range(F)])
@@ -212,7 +212,7 @@ t0=$(date +%s%N); kill -TERM $stream_pid
 for _ in $(seq 40); do kill -0 $stream_pid 2>/dev/null || break; sleep 0.05; done
 if kill -0 $stream_pid 2>/dev/null; then kill -KILL $stream_pid; stop_ms=never; else stop_ms=$(( ($(date +%s%N) - t0) / 1000000 )); fi
 wait $stream_pid 2>/dev/null || true; wait $flood_pid 2>/dev/null || true
-echo "   $(cat "$work/flood.txt") frames in 20 s; VmRSS $rss5 kB at 5 s, $rss20 kB at 20 s, VmHWM $hwm kB; SIGTERM -> exit in $stop_ms ms"
+echo "   $(cat "$work/flood.txt") frames in 18 s; VmRSS $rss5 kB at 5 s, $rss20 kB at 20 s, VmHWM $hwm kB; SIGTERM -> exit in $stop_ms ms"
 if [ "$stop_ms" = never ] || [ $((rss20 - rss5)) -gt 1024 ] || [ "$hwm" -gt 16384 ]; then
   echo "   FAIL: serial flood"; tail -3 "$work/flood-err.txt" | sed 's/^/      /'; fail=1
 fi
