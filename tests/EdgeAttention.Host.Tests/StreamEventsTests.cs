@@ -43,6 +43,41 @@ public class StreamEventsTests
     }
 
     [Fact]
+    public void CorruptedFrames_AreReportedApartFromWrongLengthOnes()
+    {
+        var counters = new StreamCounters();
+        var stderr = new StringWriter();
+        var events = new StreamEvents(stderr, counters, () => 1, window: 4, expectedValues: 3);
+        counters.SetWrongLength(2, 2);
+        counters.SetLinkTotals(corrupted: 2, missing: 2); // both corrupted frames were wrong-length ones
+        events.Poll(0);
+        Assert.DoesNotContain("\"corrupted\"", stderr.ToString());
+        counters.SetLinkTotals(corrupted: 3, missing: 3); // one bad CRC: resynchronised on the next sync word
+        events.Poll(100);
+        Assert.Contains("{\"event\":\"corrupted\",\"count\":3}", stderr.ToString());
+    }
+
+    [Fact]
+    public void EventLines_AllocateNothing()
+    {
+        var counters = new StreamCounters();
+        var events = new StreamEvents(TextWriter.Null, counters, () => 0, window: 4, expectedValues: 3);
+        events.Poll(0); // warm-up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int second = 1; second <= 1000; second++)
+        {
+            counters.AddDropped();
+            counters.AddDisconnect();
+            counters.AddReconnect();
+            counters.SetWrongLength(second, 2);
+            counters.SetLinkTotals(corrupted: 2 * second, missing: second);
+            events.Poll(second * 2000L); // every kind due: 6 lines per poll
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void WrongLengthFrames_AreCountedWithTheirValueCount()
     {
         var d = new SerialFrameDecoder(4);

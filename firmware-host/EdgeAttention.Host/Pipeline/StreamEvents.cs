@@ -4,13 +4,14 @@ using EdgeAttention.Host.Sources;
 namespace EdgeAttention.Host.Pipeline;
 
 /// <summary>
-/// Live events of a live stream (serial, gpio) as JSON lines on stderr, e.g.
+/// Live events of a live or framed stream (serial, gpio, stdin:framed) as JSON lines on stderr, e.g.
 /// <c>{"event":"wrong_length","expected":40,"got":39,"count":401}</c>. A background thread polls the counters
 /// every 200 ms (the step loop is not touched) and writes at most one line per kind per second, with totals:
 /// <c>waiting</c> (window not full yet: frames, window; every 2 s), <c>port_lost</c> (disconnects),
 /// <c>reconnected</c> (reconnects), <c>wrong_length</c> (expected vs got values, count), <c>corrupted</c> (frames
 /// with a bad header or CRC, skipped by resynchronising on the next sync word; count = all corrupted frames, as in
-/// the summary), <c>dropped</c> (overrun drops, count).
+/// the summary), <c>dropped</c> (overrun drops, count). Lines are formatted into a fixed buffer: a stream that
+/// overruns for days allocates nothing here.
 /// </summary>
 internal sealed class StreamEvents : IDisposable
 {
@@ -23,6 +24,7 @@ internal sealed class StreamEvents : IDisposable
     private readonly int _window;
     private readonly int _expected;
     private readonly long[] _lastAt = new long[6];
+    private readonly char[] _line = new char[256];
     private readonly CancellationTokenSource _stop = new();
     private long _disconnects;
     private long _reconnects;
@@ -60,21 +62,21 @@ internal sealed class StreamEvents : IDisposable
         var inv = CultureInfo.InvariantCulture;
         if (_outputs() == 0 && Due(0, nowMs, WaitingRateMs))
         {
-            Emit(string.Create(inv, $"{{\"event\":\"waiting\",\"frames\":{_counters.Received},\"window\":{_window}}}"));
+            Emit(_line.AsSpan().TryWrite(inv, $"{{\"event\":\"waiting\",\"frames\":{_counters.Received},\"window\":{_window}}}", out int n), n);
         }
 
         long disconnects = _counters.Disconnects;
         if (disconnects > _disconnects && Due(1, nowMs, RateMs))
         {
             _disconnects = disconnects;
-            Emit(string.Create(inv, $"{{\"event\":\"port_lost\",\"count\":{disconnects}}}"));
+            Emit(_line.AsSpan().TryWrite(inv, $"{{\"event\":\"port_lost\",\"count\":{disconnects}}}", out int n), n);
         }
 
         long reconnects = _counters.Reconnects;
         if (reconnects > _reconnects && Due(2, nowMs, RateMs))
         {
             _reconnects = reconnects;
-            Emit(string.Create(inv, $"{{\"event\":\"reconnected\",\"count\":{reconnects},\"missing\":{_counters.Missing}}}"));
+            Emit(_line.AsSpan().TryWrite(inv, $"{{\"event\":\"reconnected\",\"count\":{reconnects},\"missing\":{_counters.Missing}}}", out int n), n);
         }
 
         long corrupted = _counters.Corrupted; // before WrongLength: sources publish WrongLength first
@@ -82,21 +84,21 @@ internal sealed class StreamEvents : IDisposable
         if (wrong > _wrongLength && Due(3, nowMs, RateMs))
         {
             _wrongLength = wrong;
-            Emit(string.Create(inv, $"{{\"event\":\"wrong_length\",\"expected\":{_expected},\"got\":{_counters.LastWrongValues},\"count\":{wrong}}}"));
+            Emit(_line.AsSpan().TryWrite(inv, $"{{\"event\":\"wrong_length\",\"expected\":{_expected},\"got\":{_counters.LastWrongValues},\"count\":{wrong}}}", out int n), n);
         }
 
         long badFrames = corrupted - wrong;
         if (badFrames > _badFrames && Due(5, nowMs, RateMs))
         {
             _badFrames = badFrames;
-            Emit(string.Create(inv, $"{{\"event\":\"corrupted\",\"count\":{corrupted}}}"));
+            Emit(_line.AsSpan().TryWrite(inv, $"{{\"event\":\"corrupted\",\"count\":{corrupted}}}", out int n), n);
         }
 
         long dropped = _counters.Dropped;
         if (dropped > _dropped && Due(4, nowMs, RateMs))
         {
             _dropped = dropped;
-            Emit(string.Create(inv, $"{{\"event\":\"dropped\",\"count\":{dropped}}}"));
+            Emit(_line.AsSpan().TryWrite(inv, $"{{\"event\":\"dropped\",\"count\":{dropped}}}", out int n), n);
         }
     }
 
@@ -118,11 +120,15 @@ internal sealed class StreamEvents : IDisposable
         return true;
     }
 
-    private void Emit(string line)
+    /// <summary>Writes _line[0..length) as one line (formatted in place: an event allocates nothing).</summary>
+    private void Emit(bool formatted, int length)
     {
         try
         {
-            _stderr.WriteLine(line);
+            if (formatted)
+            {
+                _stderr.WriteLine(_line, 0, length);
+            }
         }
         catch (IOException)
         {
