@@ -22,7 +22,10 @@ public static class MemoryBench
         string? output = null;
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--output" && i + 1 < args.Length) output = args[++i];
+            if (args[i] == "--output" && i + 1 < args.Length)
+            {
+                output = args[++i];
+            }
             else
             {
                 Console.Error.WriteLine($"error: unknown argument '{args[i]}'; usage: edge-attention-bench memory [--output FILE]");
