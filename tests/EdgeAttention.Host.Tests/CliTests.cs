@@ -119,6 +119,29 @@ public class CliTests
     }
 
     [Fact]
+    public void BenchOfAGeneratedModel_TimesFloat32AndInt8SideBySide()
+    {
+        var text = Run("bench", "--preset", "selftest", "--steps", "30");
+        Assert.True(text.Code == 0, text.Err);
+        string[] lines = text.Out.TrimEnd('\n').Split('\n');
+        Assert.StartsWith("kernels: float32 ", lines[1]);
+        Assert.Contains(", int8 ", lines[1]);
+        Assert.StartsWith("float32 continual: 30 steps", lines[2]);
+        Assert.StartsWith("int8 continual: 30 steps", lines[3]);
+        Assert.StartsWith("int8 vs float32: ", lines[4]);
+
+        var json = JsonDocument.Parse(Run("bench", "--preset", "selftest", "--steps", "30", "--json").Out).RootElement;
+        Assert.False(json.GetProperty("float32").GetProperty("int8").GetBoolean());
+        Assert.True(json.GetProperty("int8").GetProperty("int8").GetBoolean());
+        Assert.Equal(0, json.GetProperty("int8").GetProperty("allocated_bytes_per_step").GetDouble());
+        Assert.True(json.GetProperty("int8_speedup_p50").GetDouble() > 0);
+
+        var int8Only = Run("bench", "--preset", "selftest", "--steps", "30", "--int8");
+        Assert.DoesNotContain("float32 continual", int8Only.Out);
+        Assert.Contains("int8 continual: 30 steps", int8Only.Out);
+    }
+
+    [Fact]
     public void MissingFrameFile_IsAnInputError_ExitOne()
     {
         using var m = new TestModel();

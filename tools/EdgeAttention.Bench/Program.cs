@@ -4,7 +4,7 @@ namespace EdgeAttention.Bench;
 public static class Program
 {
     /// <summary>The subcommands, for usage messages (keep in step with the switch below).</summary>
-    private const string Commands = "kernels|attention|model|frontend";
+    private const string Commands = "kernels|attention|model|frontend|memory";
 
     public static int Main(string[] args)
     {
@@ -17,6 +17,7 @@ public static class Program
             case "model": return ModelBench.Run(rest);
             case "attention": return AttentionBench.Run(rest);
             case "frontend": return FrontEndBench.Run(rest);
+            case "memory": return MemoryBench.Run(rest);
             default:
                 Console.Error.WriteLine(command.Length == 0
                     ? $"usage: edge-attention-bench <{Commands}> [options]; run a subcommand with --help for its options."
