@@ -61,7 +61,7 @@ public class SerialPtyTests
     {
         // Frames go into the pty in batches the tty buffer holds; this thread then runs the reader loop's turns
         // (read, decode, ring) until the batch is in: 20,000 frames, allocation measured on this thread.
-        const int Batch = 50, Batches = 400;
+        const int Batch = 50, Count = 400;
         using var pty = PseudoTerminal.Open();
         using var source = new SerialSource(pty.SlavePath, 921600, F);
         var ring = new FrameRing(64, F); // full ring: oldest dropped, no consumer needed
@@ -69,35 +69,33 @@ public class SerialPtyTests
         var bytes = new byte[Batch * SerialProtocol.FrameBytes(F * 4)];
         var values = new float[F];
         uint seq = 0;
-        long before = 0;
-        for (int b = -1; b < Batches; b++)
+        void Batches(int count)
         {
-            if (b == 0)
+            for (int b = 0; b < count; b++)
             {
-                before = GC.GetAllocatedBytesForCurrentThread(); // after one warm-up batch
-            }
+                int n = 0;
+                for (int i = 0; i < Batch; i++, seq++)
+                {
+                    values[0] = seq;
+                    n += SerialProtocol.EncodeFloat32(bytes.AsSpan(n), seq, values);
+                }
 
-            int n = 0;
-            for (int i = 0; i < Batch; i++, seq++)
-            {
-                values[0] = seq;
-                n += SerialProtocol.EncodeFloat32(bytes.AsSpan(n), seq, values);
-            }
-
-            pty.Write(bytes.AsSpan(0, n));
-            long want = seq;
-            long deadline = Environment.TickCount64 + 10_000;
-            while (source.Decoder.Frames < want && Environment.TickCount64 < deadline)
-            {
-                source.Pump(ring);
+                pty.Write(bytes.AsSpan(0, n));
+                long want = seq;
+                long deadline = Environment.TickCount64 + 10_000;
+                while (source.Decoder.Frames < want && Environment.TickCount64 < deadline)
+                {
+                    source.Pump(ring);
+                }
             }
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal((Batches + 1) * Batch, source.Decoder.Frames);
+        Batches(1); // warm-up
+        long allocated = AllocationProbe.Measure(() => () => Batches(Count));
+        Assert.Equal(seq, source.Decoder.Frames);
         Assert.Equal(0, ring.Counters.Corrupted);
         Assert.Equal(0, ring.Counters.Missing);
-        Assert.True(allocated == 0, $"the serial reader allocated {allocated} bytes for {Batches * Batch} frames ({allocated / (double)(Batches * Batch):F1} bytes/frame)");
+        Assert.True(allocated < AllocationProbe.Quantum, $"the serial reader allocated {allocated} bytes for {Count * Batch} frames ({allocated / (double)(Count * Batch):F1} bytes/frame)");
     }
 
     [Fact]

@@ -67,6 +67,7 @@ internal sealed class FramedStdinSource : ThreadedSource
                 return false;
             }
 
+            Publish(ring); // before the frame: its JSON line carries every count up to it
             ring.Write(_frame, waitForSpace: !_pacer.Paced);
         }
 

@@ -148,9 +148,15 @@ internal sealed class SerialSource : ThreadedSource, IReplyChannel
         _decoder.Commit(n);
         while (_decoder.TryDecode(_frame))
         {
+            Publish(ring); // before the frame: its JSON line carries every count up to it
             ring.Write(_frame);
         }
 
+        Publish(ring);
+    }
+
+    private void Publish(FrameRing ring)
+    {
         ring.Counters.SetWrongLength(_decoder.WrongLength, _decoder.LastWrongValues);
         ring.Counters.SetLinkTotals(_decoder.Corrupted, _decoder.Missing);
     }
