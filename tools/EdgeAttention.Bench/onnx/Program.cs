@@ -52,9 +52,9 @@ for (int j = 1; j < checkRows; j++)
 }
 
 var ortCheck = Compare(ortLogits, expected, classes);
-ProgramRun.Seconds(binary, f32Model, checkPath, outPath);
+_ = ProgramRun.Seconds(binary, f32Model, checkPath, outPath);
 var f32Check = Compare(Npy.Read(outPath, out _, out _), expected, classes);
-ProgramRun.Seconds(binary, i8Model, checkPath, outPath);
+_ = ProgramRun.Seconds(binary, i8Model, checkPath, outPath);
 var i8Check = Compare(Npy.Read(outPath, out _, out _), expected, classes);
 if (ortCheck.Worst > 1 || f32Check.Worst > 1)
 {
@@ -69,6 +69,10 @@ var ort1Reps = new List<double>();
 var ortDefaultReps = new List<double>();
 var f32Reps = new List<double>();
 var i8Reps = new List<double>();
+var ort1Cpu = new List<double>();
+var ortDefaultCpu = new List<double>();
+var f32Cpu = new List<double>();
+var i8Cpu = new List<double>();
 var shortSeconds = new List<double>();
 int extra = longSteps - shortSteps;
 if (rows < n + 50 + reps * ortSteps) throw Usage($"frames.npy has {rows} frames, too few for {reps} × {ortSteps} ONNX Runtime steps");
@@ -82,11 +86,11 @@ for (int s = 0; s < 50; s++)   // warm-up: JIT, ORT's allocator arenas, thread p
 
 for (int r = 0; r < reps; r++)
 {
-    ort1Reps.Add(TimeOrt(ort1, ort1Steps, r));
-    ortDefaultReps.Add(TimeOrt(ortDefault, ortDefaultSteps, r));
+    ort1Reps.Add(TimeOrt(ort1, ort1Steps, r, ort1Cpu));
+    ortDefaultReps.Add(TimeOrt(ortDefault, ortDefaultSteps, r, ortDefaultCpu));
     bool shortFirst = r % 2 == 0;   // alternate the order so neither stream always runs first
-    f32Reps.Add(PerStep(f32Model, shortFirst, shortSeconds));
-    i8Reps.Add(PerStep(i8Model, !shortFirst, shortSeconds));
+    f32Reps.Add(PerStep(f32Model, shortFirst, shortSeconds, f32Cpu));
+    i8Reps.Add(PerStep(i8Model, !shortFirst, shortSeconds, i8Cpu));
 }
 
 double ortOne = Median(ort1Steps), ortDef = Median(ortDefaultSteps), f32 = Median(f32Reps), i8 = Median(i8Reps);
@@ -102,15 +106,28 @@ Row("`edge-attention run`, int8 .eam", i8, i8Reps);
 Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"**float32: {ortRef / f32:F0}× faster than ONNX Runtime ({refName}, {ortRef:F0} µs/step), int8: {ortRef / i8:F0}×** (medians; best repetitions: {ortRefBest / f32Reps.Min():F0}×, {ortRefBest / i8Reps.Min():F0}×; goals ≥ 50×, ≥ 100×)."));
 Console.WriteLine();
+double cpuRef = Median(oneBest ? ort1Cpu : ortDefaultCpu), cpuF32 = Median(f32Cpu), cpuI8 = Median(i8Cpu);
+Console.WriteLine("CPU time per step (getrusage: user + system; not counting time spent waiting for a core, so steadier on a loaded machine):");
+Console.WriteLine();
+Console.WriteLine($"| implementation | CPU µs per step: median | all repetitions | ONNX Runtime ({refName}) ÷ this |");
+Console.WriteLine("|---|---:|---:|---:|");
+CpuRow("ONNX Runtime 1.31.1, 1 intra-op thread (process CPU over each block ÷ steps)", ort1Cpu);
+CpuRow("ONNX Runtime 1.31.1, default threads (all threads' CPU, pool spinning included)", ortDefaultCpu);
+CpuRow("`edge-attention run`, float32 .eam (child CPU, long − short)", f32Cpu);
+CpuRow("`edge-attention run`, int8 .eam (child CPU, long − short)", i8Cpu);
+Console.WriteLine();
+Console.WriteLine(string.Create(inv, $"**CPU time: float32 {cpuRef / cpuF32:F0}×, int8 {cpuRef / cpuI8:F0}× less than ONNX Runtime ({refName}, {cpuRef:F0} µs/step).**"));
+Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"- {reps} repetitions, each: {ortSteps} ONNX Runtime steps per thread setting (median over all {ort1Steps.Count} steps; per repetition, the median of its steps), then `run` on {shortSteps} and {longSteps} ready steps (+ {n - 1} warm-up frames) per model, per step = (long − short) / {extra}; short run (start, load, {shortSteps} steps, write) median {Median(shortSeconds) * 1e3:F0} ms."));
 Console.WriteLine(string.Create(inv, $"- Against the twin's logits (first {checkRows} windows; tolerance 2e-4·max(1, max|l|), models/README.md §4.3): ONNX Runtime max error {ortCheck.MaxError:G3} ({ortCheck.Worst * 100:F2} % of the tolerance), `run` float32 {f32Check.MaxError:G3} ({f32Check.Worst * 100:F2} %), `run` int8 {i8Check.MaxError:G3} (argmax agrees on {i8Check.ArgmaxAgree * 100:F1} % of the steps; the int8 contract is ≥ 95 % vs float32)."));
 return 0;
 
-double TimeOrt(OrtWindow ort, List<double> all, int rep)
+double TimeOrt(OrtWindow ort, List<double> all, int rep, List<double> cpu)
 {
     var mine = new double[ortSteps];
     long first = n + 50 + (long)rep * ortSteps;   // each block continues the stream after the warm-up and the blocks before
     ort.Fill(frames, first - 1);
+    double cpu0 = CpuTime.Process();
     for (int s = 0; s < ortSteps; s++)
     {
         long t0 = Stopwatch.GetTimestamp();
@@ -118,13 +135,14 @@ double TimeOrt(OrtWindow ort, List<double> all, int rep)
         mine[s] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
     }
 
+    cpu.Add((CpuTime.Process() - cpu0) * 1e6 / ortSteps);
     all.AddRange(mine);
     return Median(mine);
 }
 
-double PerStep(string model, bool shortFirst, List<double> shorts)
+double PerStep(string model, bool shortFirst, List<double> shorts, List<double> cpu)
 {
-    double a, b;
+    (double Wall, double Cpu) a, b;
     if (shortFirst)
     {
         a = ProgramRun.Seconds(binary, model, shortPath, outPath);
@@ -136,12 +154,16 @@ double PerStep(string model, bool shortFirst, List<double> shorts)
         a = ProgramRun.Seconds(binary, model, shortPath, outPath);
     }
 
-    shorts.Add(a);
-    return (b - a) * 1e6 / extra;
+    shorts.Add(a.Wall);
+    cpu.Add((b.Cpu - a.Cpu) * 1e6 / extra);
+    return (b.Wall - a.Wall) * 1e6 / extra;
 }
 
 void Row(string what, double us, List<double> reps) =>
     Console.WriteLine(string.Create(inv, $"| {what} | {us:F1} | {reps.Min():F1} | {string.Join(" ", reps.Select(x => x.ToString("F0", inv)))} | {ortRef / us:F1}× | {ortRefBest / reps.Min():F1}× |"));
+
+void CpuRow(string what, List<double> reps) =>
+    Console.WriteLine(string.Create(inv, $"| {what} | {Median(reps):F1} | {string.Join(" ", reps.Select(x => x.ToString("F0", inv)))} | {cpuRef / Median(reps):F1}× |"));
 
 int Int(string key, int fallback) => opts.TryGetValue(key, out string? v) ? int.Parse(v, inv) : fallback;
 

@@ -2,10 +2,10 @@ using System.Diagnostics;
 
 namespace EdgeAttention.OnnxCompare;
 
-/// <summary>Runs `edge-attention run --model M --input I --output O` and returns its wall time (process start to exit).</summary>
+/// <summary>Runs `edge-attention run --model M --input I --output O`: its wall time (start to exit) and CPU time (getrusage of the waited child).</summary>
 internal static class ProgramRun
 {
-    public static double Seconds(string binary, string model, string input, string output)
+    public static (double Wall, double Cpu) Seconds(string binary, string model, string input, string output)
     {
         var psi = new ProcessStartInfo(binary)
         {
@@ -14,6 +14,7 @@ internal static class ProgramRun
             UseShellExecute = false,
         };
         foreach (string a in (string[])["run", "--model", model, "--input", input, "--output", output]) psi.ArgumentList.Add(a);
+        double cpu0 = CpuTime.WaitedChildren();
         long t0 = Stopwatch.GetTimestamp();
         using Process p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {binary}");
         Task<string> err = p.StandardError.ReadToEndAsync();
@@ -22,6 +23,6 @@ internal static class ProgramRun
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         if (p.ExitCode != 0)
             throw new InvalidOperationException($"{binary} run --model {model} exited {p.ExitCode}: {err.Result.Trim()}");
-        return seconds;
+        return (seconds, CpuTime.WaitedChildren() - cpu0);
     }
 }

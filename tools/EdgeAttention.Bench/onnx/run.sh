@@ -9,7 +9,8 @@
 #      stream and the twin's logits of its first windows;
 #   3. edge-attention-convert → model-f32.eam and model-int8.eam;
 #   4. edge-attention-onnx-compare (this folder, outside EdgeAttention.sln): checks ONNX Runtime and `run` against the
-#      twin's logits, then times them interleaved (see Program.cs) and prints the table.
+#      twin's logits, then times them interleaved (see Program.cs) and prints two tables: wall time per step and CPU
+#      time per step (getrusage; steadier when other work shares the cores).
 #
 # Skips with a message and exit code 0 when ONNX Runtime cannot be restored or PyTorch is missing.
 #
