@@ -39,6 +39,9 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=11)
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
+    for f in ("model.json", "model.safetensors"):
+        if not os.path.isfile(os.path.join(args.model_dir, f)):
+            sys.exit(f"error: --model-dir {args.model_dir}: {f} is missing; give a folder written by train.py --export-dir")
     try:
         config, model = load_model(args.model_dir)
         data = load_speech_commands(args.data, config, args.cache, os.path.join(args.model_dir, "model.json"),
