@@ -54,7 +54,7 @@ def step_targets(words, L, S, n, silence, margin=3):
 class AudioStreams:
     """Training / validation streams from a load_speech_commands() data set (see the module docstring)."""
 
-    def __init__(self, data, config, split, seed, augment, context_p=0.4):
+    def __init__(self, data, config, split, seed, augment, context_p=0.3):
         self.M = config["frontend"]["mels"]
         self.floor = float(config["frontend"].get("log_floor", 1e-6))
         self.feats = data["feats"]
@@ -140,7 +140,7 @@ class AudioStreams:
                     words.append((a2, e2, c2))
         if words:
             speech_level = np.log(E.mean(1).max() + 1e-30)
-            snr = rng.uniform(0, 40) if self.augment else rng.uniform(15, 40)
+            snr = rng.uniform(5, 40) if self.augment else rng.uniform(15, 40)
             bg_level = np.log(bg.mean() + 1e-30)
             if rng.random() < 0.9:
                 E += np.exp(speech_level - bg_level - snr * np.log(10) / 10) * bg
@@ -168,7 +168,7 @@ class AudioStreams:
                 fw = int(rng.integers(1, 6))
                 f0 = int(rng.integers(0, M - fw))
                 x[:, f0:f0 + fw] = mean[f0:f0 + fw]
-            for _ in range(int(rng.integers(0, 4))):
+            for _ in range(int(rng.integers(0, 3))):
                 tw = int(rng.integers(1, 8))
                 t0 = int(rng.integers(0, L - tw))
                 x[t0:t0 + tw] = mean

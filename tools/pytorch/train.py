@@ -331,6 +331,8 @@ def clip_rule_eval(model, x, y, classes, batch=64):
 
 def load_init(model, path, log=print):
     """--init: a train.py checkpoint (.pt) or an exported model.safetensors (its input_norm kept)."""
+    if not os.path.isfile(path):
+        raise DataError(f"--init {path}: no such file; give a train.py checkpoint (.pt) or a model.safetensors")
     if path.endswith(".safetensors"):
         from edge_model import load_tensors_into
         from safetensors_io import read_safetensors
@@ -341,7 +343,11 @@ def load_init(model, path, log=print):
             raise DataError(f"--init {path}: its tensors do not fit the config ({e}); give a model of the same "
                             f"architecture") from None
     else:
-        model.load_state_dict(torch.load(path, map_location="cpu")["state_dict"])
+        try:
+            model.load_state_dict(torch.load(path, map_location="cpu")["state_dict"])
+        except (RuntimeError, KeyError) as e:
+            raise DataError(f"--init {path}: not a checkpoint of this architecture ({str(e).splitlines()[0]}); "
+                            f"give a train.py checkpoint of the same config") from None
     log(f"initialised from {path} (its input_norm kept)")
 
 
