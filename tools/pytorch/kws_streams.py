@@ -54,7 +54,7 @@ def step_targets(words, L, S, n, silence, margin=3):
 class AudioStreams:
     """Training / validation streams from a load_speech_commands() data set (see the module docstring)."""
 
-    def __init__(self, data, config, split, seed, augment, context_p=0.3):
+    def __init__(self, data, config, split, seed, augment, context_p=0.3, unknown_share=1.5):
         self.M = config["frontend"]["mels"]
         self.floor = float(config["frontend"].get("log_floor", 1e-6))
         self.feats = data["feats"]
@@ -76,7 +76,7 @@ class AudioStreams:
         self.bg = [np.exp(b.astype(np.float64)) - self.floor for b in bg]           # energies
         w = np.array([0.0 if len(ix) == 0 and c != self.silence else 1.0 for c, ix in enumerate(self.by_class)])
         if self.unknown >= 0:
-            w[self.unknown] *= 1.5
+            w[self.unknown] *= unknown_share
         if self.silence >= 0:
             w[self.silence] *= 0.5
         self.class_p = w / w.sum()

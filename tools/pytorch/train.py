@@ -396,12 +396,14 @@ def train_on_data(config, args, log=print):
         if len(model.layers) != 1:
             raise DataError("--stream-steps needs a 1-layer model (layers: 1); use --stream-steps 0 for deeper ones")
         S = args.stream_steps
-        train_st = AudioStreams(data, config, "train", args.seed, augment=True)
+        train_st = AudioStreams(data, config, "train", args.seed, augment=True, unknown_share=args.unknown_share)
         vsplit = "validation" if np.any(data["split"] == "validation") else "train"
         vx, vy = clip_streams(data, config, vsplit, args.seed + 99, per_class=args.val_clips)
         class_w = torch.ones(C)
         if train_st.silence >= 0:
             class_w[train_st.silence] = args.silence_weight
+        if train_st.unknown >= 0:
+            class_w[train_st.unknown] = args.unknown_weight
         log(f"per-step training on streams: {S} steps per stream; validation: clip rule on {len(vy)} "
             f"{vsplit} streams")
 
@@ -546,6 +548,10 @@ def run(argv=None):
                          "(kws_streams.py; 0 = one window per sample)")
     ap.add_argument("--silence-weight", type=float, default=0.4,
                     help="with --stream-steps: loss weight of `silence` steps (most steps of a stream are silence)")
+    ap.add_argument("--unknown-weight", type=float, default=1.0,
+                    help="with --stream-steps: loss weight of the steps whose target is `unknown`")
+    ap.add_argument("--unknown-share", type=float, default=1.5,
+                    help="with --stream-steps: how often `unknown` words are drawn relative to one keyword")
     ap.add_argument("--val-clips", type=int, default=60,
                     help="with --stream-steps: validation clips per class (clip rule)")
     ap.add_argument("--partial", type=float, default=0.0,
