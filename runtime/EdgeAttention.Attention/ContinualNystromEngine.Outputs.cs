@@ -7,16 +7,15 @@ internal sealed partial class ContinualNystromEngine
 {
     /// <summary>
     /// Single-output for head h: f = q·K̃ᵀ [m] (float scores, widened), b = exp(f/√d_h − max f/√d_h),
-    /// w = (b/Σb)·G ⊘ φ [m], out = Σ_j w_j·acc_j [d_h] (float64, rounded to float once).
+    /// w = (b/Σb)·G ⊘ φ [m], out = Σ_j w_j·acc_j [d_h] in float64 (the caller rounds all heads' rows to float once).
     /// </summary>
-    private void WriteNewest(int h, ReadOnlySpan<float> q, Span<float> output)
+    private void WriteNewest(int h, ReadOnlySpan<float> q, Span<double> output)
     {
         int m = _m, dh = _dh;
         VecMat.Compute(HeadLm(_lkT, h), q, _sF, _sD);                                   // q·K̃_j (unscaled)
         double sum = Softmax.ExpMaxShifted(_sD, _scale, _sD);
         VecMat.Compute(HeadMm(_g, h), _sD, 1.0 / sum, HeadRows(_phi, h), _wD);          // w = softmax·G ⊘ φ
-        VecMat.Compute(_acc.AsSpan(h * m * dh, m * dh), _wD, _oD);                      // Σ_j w_j acc_j
-        Precision.Narrow(_oD, output);
+        VecMat.Compute(_acc.AsSpan(h * m * dh, m * dh), _wD, output);                   // Σ_j w_j acc_j
     }
 
     // P_i = softmax(F scores_i) · G [m]: m + m² multiply-adds.

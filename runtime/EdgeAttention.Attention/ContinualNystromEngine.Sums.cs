@@ -71,10 +71,10 @@ internal sealed partial class ContinualNystromEngine
     }
 
     // Steady-state step t ≥ n for head h: the token in `slot` leaves, (q, k, v) arrives there.
-    private void SlideHead(int h, long t, int slot, int changed, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v)
+    private void SlideHead(int h, long t, int slot, int changed, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<double> vNew)
     {
         int n = _n, m = _m, dh = _dh;
-        bool anyRebuild = SlideRows(h, t, slot, changed, k, v);
+        bool anyRebuild = SlideRows(h, t, slot, changed, k, vNew);
         if (_retro) RowScale.Compute(q, _scale, HeadRing(_qr, h).Slice(slot * dh, dh));
         Span<float> ks = HeadNm(_ks, h);
         if (changed >= 0)
@@ -116,17 +116,16 @@ internal sealed partial class ContinualNystromEngine
     /// Rebuild decisions are taken off the fast path: the row loop runs only when a cancellation, a new landmark or
     /// a drift refresh is due.
     /// </summary>
-    private bool SlideRows(int h, long t, int slot, int changed, ReadOnlySpan<float> k, ReadOnlySpan<float> v)
+    private bool SlideRows(int h, long t, int slot, int changed, ReadOnlySpan<float> k, ReadOnlySpan<double> vNew)
     {
         int n = _n, m = _m, dh = _dh, hm = h * m, kb0 = (h * n + slot) * m;
         VecMat.Compute(HeadLm(_lqsT, h), k, _ks.AsSpan(kb0, m), _sD);   // s = Q̃s k [m], float (as cached) and float64
         SlideOutcome outcome = ShiftedTerms.Slide(_sD, HeadRows(_shift, h), HeadRows(_phi, h), HeadRows(_peak, h), _ke.AsSpan(kb0, m), _kc.AsSpan(kb0, m),
             _leaving, _factor, _arriving, ShiftedSums.RebuildRatio);
         Span<double> vOld = HeadRing(_vr, h).Slice(slot * dh, dh);
-        Precision.Widen(v, _vNew);
-        Rank2Update.Compute(_acc.AsSpan(hm * dh, m * dh), (outcome & SlideOutcome.ShiftMoved) != 0 ? _factor : default, _arriving, _vNew, _leaving, vOld);
+        Rank2Update.Compute(_acc.AsSpan(hm * dh, m * dh), (outcome & SlideOutcome.ShiftMoved) != 0 ? _factor : default, _arriving, vNew, _leaving, vOld);
         k.CopyTo(HeadRing(_kr, h).Slice(slot * dh, dh));
-        _vNew.CopyTo(vOld);
+        vNew.CopyTo(vOld);
 
         // Rebuild decisions (rare): cancellation, the new landmark's row, the drift refresh.
         if ((outcome & SlideOutcome.Cancellation) == 0 && changed < 0 && t < _due[h]) return false;

@@ -49,7 +49,9 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
     // Per-head scratch: [m] scores (float and float64), leaving/arriving terms, shift factors, output weights;
     // [d_h] the new value row and an output row in float64; [n] a score column and its terms.
     private readonly float[] _sF, _col;
-    private readonly double[] _sD, _leaving, _factor, _arriving, _wD, _p64, _vNew, _oD, _bv, _terms;
+    private readonly double[] _sD, _leaving, _factor, _arriving, _wD, _p64, _oD, _bv, _terms;
+    // [d] all heads' new value row and single-output rows in float64: one widen and one narrow per step, not per head.
+    private readonly double[] _vWide, _outWide;
     private readonly bool[] _rebuild;
     // Continual landmarks: segment of each offset in the cycle, whether the offset ends a segment, running sums.
     private readonly int[] _segOf;
@@ -80,7 +82,8 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
         _built = new long[h * m]; _due = new long[h];
         _sF = new float[m]; _col = new float[n];
         _sD = new double[m]; _leaving = new double[m]; _factor = new double[m]; _arriving = new double[m]; _wD = new double[m]; _p64 = new double[m];
-        _vNew = new double[dh]; _oD = new double[dh]; _bv = new double[m * dh]; _terms = new double[n];
+        _oD = new double[dh];
+        _vWide = new double[_d]; _outWide = new double[_d]; _bv = new double[m * dh]; _terms = new double[n];
         _rebuild = new bool[m];
         _inverse = new LandmarkInverse(m);
         _segOf = new int[n]; _segEnd = new bool[n];
@@ -166,20 +169,30 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
         else if (!_retro)
         {
             // Head by head: slide, then the head's output while its sums are still in L1.
+            Precision.Widen(v, _vWide);
             for (int h = 0; h < _h; h++)
             {
                 ReadOnlySpan<float> qh = q.Slice(h * dh, dh);
-                SlideHead(h, t, slot, changed, qh, k.Slice(h * dh, dh), v.Slice(h * dh, dh));
-                WriteNewest(h, qh, output.Slice(h * dh, dh));
+                SlideHead(h, t, slot, changed, qh, k.Slice(h * dh, dh), _vWide.AsSpan(h * dh, dh));
+                WriteNewest(h, qh, _outWide.AsSpan(h * dh, dh));
             }
+            Precision.Narrow(_outWide, output);
             return true;
         }
         else
         {
-            for (int h = 0; h < _h; h++) SlideHead(h, t, slot, changed, q.Slice(h * dh, dh), k.Slice(h * dh, dh), v.Slice(h * dh, dh));
+            Precision.Widen(v, _vWide);
+            for (int h = 0; h < _h; h++) SlideHead(h, t, slot, changed, q.Slice(h * dh, dh), k.Slice(h * dh, dh), _vWide.AsSpan(h * dh, dh));
         }
-        if (_retro) WriteAllRows(slot, output);
-        else for (int h = 0; h < _h; h++) WriteNewest(h, q.Slice(h * dh, dh), output.Slice(h * dh, dh));
+        if (_retro)
+        {
+            WriteAllRows(slot, output);
+        }
+        else
+        {
+            for (int h = 0; h < _h; h++) WriteNewest(h, q.Slice(h * dh, dh), _outWide.AsSpan(h * dh, dh));
+            Precision.Narrow(_outWide, output);
+        }
         return true;
     }
 }
