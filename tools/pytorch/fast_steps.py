@@ -171,9 +171,13 @@ class StepEvaluator:
             bb = torch.softmax(lq @ kw.transpose(-1, -2) * self.scale, -1)     # [B, h, m, n]
             o = (f @ pinv_newton_schulz(a, layer.self_attn.iters)) @ (bb @ vw)
         B = o.shape[0]
+        return self._tail(layer, o.transpose(1, 2).reshape(B, -1), self.e[:, i])  # [B, C]
+
+    def _tail(self, layer, o, x):
+        """Heads' outputs o [..., d] (concatenated) and the step's embedded tokens x [..., d] -> logits [..., C]:
+        out_proj, residual + feed-forward with the layer's norms (pre or post), final norm, classifier."""
         op = layer.self_attn.out_proj
-        o = self.lin(o.transpose(1, 2).reshape(B, -1), op.weight, op.bias)     # [B, d]
-        x = self.e[:, i]
+        o = self.lin(o, op.weight, op.bias)
         ff = lambda z: self.lin(self.act(self.lin(z, layer.linear1.weight, layer.linear1.bias)),  # noqa: E731
                                 layer.linear2.weight, layer.linear2.bias)
         if self.pre:
@@ -182,10 +186,10 @@ class StepEvaluator:
         else:
             hcur = layer.norm1(x + o)
             y = layer.norm2(hcur + ff(hcur))
-        m = self.model
-        if m.final_norm is not None:
-            y = m.final_norm(y)
-        return self.lin(y, m.classifier.weight, m.classifier.bias)
+        model = self.model
+        if model.final_norm is not None:
+            y = model.final_norm(y)
+        return self.lin(y, model.classifier.weight, model.classifier.bias)
 
     def _segments(self, i):
         """ctx-index segments [(a, b)] whose means are the landmarks of the step at ctx index i."""
@@ -264,18 +268,4 @@ class StepEvaluator:
                 outs.append((fz.unsqueeze(-1) * bv).sum(-2))                              # [B, h, s, dh]
                 order += members
             o = torch.cat(outs, 2)[:, :, torch.as_tensor(order).argsort()]                # [B, h, S, dh]
-        op = layer.self_attn.out_proj
-        o = self.lin(o.permute(0, 2, 1, 3).reshape(B, S, -1), op.weight, op.bias)        # [B, S, d]
-        x = self.e[:, it]
-        ff = lambda z: self.lin(self.act(self.lin(z, layer.linear1.weight, layer.linear1.bias)),  # noqa: E731
-                                layer.linear2.weight, layer.linear2.bias)
-        if self.pre:
-            hcur = x + o
-            y = hcur + ff(layer.norm2(hcur))
-        else:
-            hcur = layer.norm1(x + o)
-            y = layer.norm2(hcur + ff(hcur))
-        model = self.model
-        if model.final_norm is not None:
-            y = model.final_norm(y)
-        return self.lin(y, model.classifier.weight, model.classifier.bias)
+        return self._tail(layer, o.permute(0, 2, 1, 3).reshape(B, S, -1), self.e[:, it])  # [B, S, C]

@@ -51,6 +51,30 @@ def step_targets(words, L, S, n, silence, margin=3):
     return out
 
 
+def warp_and_mask(x, rng, alpha_lo, alpha_hi, t_from):
+    """Feature-domain augmentation of log-mel frames x [L, M] (train.py and the streams share it): a VTLP-style
+    mel-axis warp by alpha ~ U(alpha_lo, alpha_hi) (linear interpolation between bands), then SpecAugment: with
+    probability 1/2 one band mask of 1-5 bands, and 0-2 time masks of 1-7 frames starting at or after frame t_from,
+    masked values set to the per-band mean. Returns the new array."""
+    L, M = x.shape
+    alpha = rng.uniform(alpha_lo, alpha_hi)
+    src = np.clip(np.arange(M) * alpha, 0, M - 1)
+    i0 = np.floor(src).astype(int)
+    i1 = np.minimum(i0 + 1, M - 1)
+    w = src - i0
+    x = x[:, i0] * (1 - w) + x[:, i1] * w
+    mean = x.mean(0)
+    if rng.random() < 0.5:
+        fw = int(rng.integers(1, 6))
+        f0 = int(rng.integers(0, M - fw))
+        x[:, f0:f0 + fw] = mean[f0:f0 + fw]
+    for _ in range(int(rng.integers(0, 3))):
+        tw = int(rng.integers(1, 8))
+        t0 = int(rng.integers(t_from, L - tw))
+        x[t0:t0 + tw] = mean
+    return x
+
+
 class AudioStreams:
     """Training / validation streams from a load_speech_commands() data set (see the module docstring)."""
 
@@ -157,21 +181,7 @@ class AudioStreams:
             E *= np.exp(curve)[None, :]
         x = np.log(np.maximum(E, 0) + self.floor)
         if self.augment:
-            alpha = rng.uniform(0.88, 1.12)                                            # VTLP-style mel warp
-            src = np.clip(np.arange(M) * alpha, 0, M - 1)
-            i0 = np.floor(src).astype(int)
-            i1 = np.minimum(i0 + 1, M - 1)
-            w = src - i0
-            x = x[:, i0] * (1 - w) + x[:, i1] * w
-            mean = x.mean(0)
-            if rng.random() < 0.5:                                                     # SpecAugment
-                fw = int(rng.integers(1, 6))
-                f0 = int(rng.integers(0, M - fw))
-                x[:, f0:f0 + fw] = mean[f0:f0 + fw]
-            for _ in range(int(rng.integers(0, 3))):
-                tw = int(rng.integers(1, 8))
-                t0 = int(rng.integers(0, L - tw))
-                x[t0:t0 + tw] = mean
+            x = warp_and_mask(x, rng, 0.88, 1.12, 0)
         sil = self.silence if self.silence >= 0 else 0
         return x.astype(np.float32), step_targets(words, L, S, n, sil), c
 

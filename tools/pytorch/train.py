@@ -40,7 +40,7 @@ from edge_model import EdgeModel  # noqa: E402
 from export import export_model  # noqa: E402
 from fast_steps import StepEvaluator, context_start  # noqa: E402
 from kws_data import DataError, load_frames_labels, load_speech_commands  # noqa: E402
-from kws_streams import IGNORE, AudioStreams, clip_streams  # noqa: E402
+from kws_streams import IGNORE, AudioStreams, clip_streams, warp_and_mask  # noqa: E402
 
 
 def background(T, F, rng):
@@ -238,21 +238,7 @@ class AudioWindows:
             E *= np.exp(tilt * (np.arange(M) / (M - 1) - 0.5))[None, :]               # spectral tilt
         x = np.log(np.maximum(E, 0) + self.floor)
         if self.augment:
-            alpha = rng.uniform(0.9, 1.1)                                              # VTLP-style mel warp
-            src = np.clip(np.arange(M) * alpha, 0, M - 1)
-            i0 = np.floor(src).astype(int)
-            i1 = np.minimum(i0 + 1, M - 1)
-            w = src - i0
-            x = x[:, i0] * (1 - w) + x[:, i1] * w
-            mean = x.mean(0)
-            if rng.random() < 0.5:                                                     # SpecAugment
-                fw = int(rng.integers(1, 6))
-                f0 = int(rng.integers(0, M - fw))
-                x[:, f0:f0 + fw] = mean[f0:f0 + fw]
-            for _ in range(int(rng.integers(0, 3))):
-                tw = int(rng.integers(1, 8))
-                t0 = int(rng.integers(L - n, L - tw))
-                x[t0:t0 + tw] = mean
+            x = warp_and_mask(x, rng, 0.9, 1.1, L - n)                                     # mel warp, SpecAugment
         return x.astype(np.float32), c
 
     def batch(self, B, L, n):
