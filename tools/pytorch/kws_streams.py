@@ -51,6 +51,16 @@ def step_targets(words, L, S, n, silence, margin=3):
     return out
 
 
+def background_excerpt(rng, bgs, L):
+    """L consecutive frames [L, M] of one background (energies [T, M]) picked at random from the list bgs, at a
+    random offset; a background shorter than L is repeated. train.py's windows and the streams share it."""
+    b = bgs[int(rng.integers(len(bgs)))]
+    if len(b) < L:
+        b = np.tile(b, (L // len(b) + 1, 1))
+    o = int(rng.integers(0, len(b) - L + 1))
+    return b[o:o + L]
+
+
 def warp_and_mask(x, rng, alpha_lo, alpha_hi, t_from):
     """Feature-domain augmentation of log-mel frames x [L, M] (train.py and the streams share it): a VTLP-style
     mel-axis warp by alpha ~ U(alpha_lo, alpha_hi) (linear interpolation between bands), then SpecAugment: with
@@ -110,11 +120,7 @@ class AudioStreams:
         self.word_p = wc / wc.sum()
 
     def _bg(self, L):
-        b = self.bg[int(self.rng.integers(len(self.bg)))]
-        if len(b) < L:
-            b = np.tile(b, (L // len(b) + 1, 1))
-        o = int(self.rng.integers(0, len(b) - L + 1))
-        return b[o:o + L]
+        return background_excerpt(self.rng, self.bg, L)
 
     def _place(self, E, j, end):
         """Add clip j's energies so that its last speech frame lands at stream index `end`: the whole 1 s clip

@@ -40,7 +40,7 @@ from edge_model import EdgeModel  # noqa: E402
 from export import export_model  # noqa: E402
 from fast_steps import StepEvaluator, context_start  # noqa: E402
 from kws_data import DataError, load_frames_labels, load_speech_commands  # noqa: E402
-from kws_streams import IGNORE, AudioStreams, clip_streams, warp_and_mask  # noqa: E402
+from kws_streams import IGNORE, AudioStreams, background_excerpt, clip_streams, warp_and_mask  # noqa: E402
 
 
 def background(T, F, rng):
@@ -191,11 +191,7 @@ class AudioWindows:
         self.class_p = weights / weights.sum()
 
     def _bg(self, L):
-        b = self.bg[int(self.rng.integers(len(self.bg)))]
-        if len(b) < L:
-            b = np.tile(b, (L // len(b) + 1, 1))
-        o = int(self.rng.integers(0, len(b) - L + 1))
-        return b[o:o + L]
+        return background_excerpt(self.rng, self.bg, L)
 
     def sample(self, L, n, cls=None):
         """One window [L, M] float32 whose speech (if any) lies inside the last n frames, and its class."""
