@@ -33,7 +33,9 @@ public class SessionMemoryTests
             using var s = new Session(file, execution);
             long estimate = SessionMemory.Estimate(c, execution);
             long real = s.LoadAllocatedBytes;
-            Assert.True(Math.Abs(estimate - real) <= 0.03 * real,
+            // 3 %, but at least 8 KiB: the thread's allocation counter now and then includes part of an 8 KiB
+            // allocation context (seen once in six CI runs: 4,480 B over the estimate of a 143 KB session).
+            Assert.True(Math.Abs(estimate - real) <= Math.Max(0.03 * real, 8192),
                 $"{name} {execution}: estimate {estimate} bytes, the session allocated {real} ({100.0 * (estimate - real) / real:F1}%)");
             Assert.True(estimate <= real, $"{name} {execution}: estimate {estimate} > allocated {real}: something counted that is not allocated");
             Assert.Equal(s.ArenaBytes + 24, SessionMemory.ArenaBytes(c, execution));
