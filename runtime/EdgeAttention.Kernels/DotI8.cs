@@ -37,6 +37,7 @@ public static partial class DotI8
     {
         KernelVariant.AdvSimdDp => AdvSimdDpCore(x, y),
         KernelVariant.AdvSimd => AdvSimdCore(x, y),
+        KernelVariant.AvxVnni => AvxVnniCore(x, y),
         KernelVariant.Avx2 => Avx2Core(x, y),
         KernelVariant.Ssse3 => Ssse3Core(x, y),
         KernelVariant.Vector256 => PortableCore<W256, Vector256<float>>(x, y),

@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using ArmAdvSimd = System.Runtime.Intrinsics.Arm.AdvSimd;
 using ArmDp = System.Runtime.Intrinsics.Arm.Dp;
 using X86Avx2 = System.Runtime.Intrinsics.X86.Avx2;
+using X86AvxVnni = System.Runtime.Intrinsics.X86.AvxVnni;
 
 namespace EdgeAttention.Kernels;
 
@@ -11,18 +12,19 @@ namespace EdgeAttention.Kernels;
 /// uses them. Explicit-variant overloads (e.g. <c>MatVec.Compute(KernelVariant.Vector128, ...)</c>)
 /// exist for tests, benchmarks and the device self-test.
 /// <para>
-/// Forcing: the environment variable <c>EDGEATTN_KERNELS</c> = scalar | vector128 | vector256 | advsimd | dp | avx2 | ssse3
-/// forces a variant. A float32 variant name forces both families to it; an int8-only name (advsimd, dp, avx2, ssse3)
-/// forces the int8 family and the float32 family to its natural partner (advsimd, dp, ssse3 → vector128; avx2 → vector256);
+/// Forcing: the environment variable <c>EDGEATTN_KERNELS</c> = scalar | vector128 | vector256 | advsimd | dp | avx2 | ssse3 |
+/// avxvnni forces a variant. A float32 variant name forces both families to it; an int8-only name (advsimd, dp, avx2, ssse3,
+/// avxvnni) forces the int8 family and the float32 family to its natural partner (advsimd, dp, ssse3 → vector128; avx2,
+/// avxvnni → vector256);
 /// a pair <c>float32:int8</c> (e.g. <c>vector256:scalar</c>) forces each family separately.
 /// Documented fallback: an unknown or unavailable value is ignored, the automatic choice is used, and
 /// <see cref="Notice"/> (also part of <see cref="Describe"/>) holds a one-line explanation the host prints.
 /// </para>
 /// <para>
-/// Automatic choice: float32 = vector256 &gt; vector128 &gt; scalar; int8 = dp &gt; advsimd &gt; avx2 &gt; ssse3 &gt; vector256 &gt;
+/// Automatic choice: float32 = vector256 &gt; vector128 &gt; scalar; int8 = dp &gt; advsimd &gt; avxvnni &gt; avx2 &gt; ssse3 &gt; vector256 &gt;
 /// vector128 &gt; scalar, among the variants this process can run. Under x64 NativeAOT with the default instruction
 /// set Vector256/AVX2 are not available (folded off), so float32 = vector128 and int8 = ssse3 are chosen; under arm64 NativeAOT Dp is a
-/// runtime check (platform notes).
+/// runtime check (platform notes), and so is AVX-VNNI in the x86-64-v3 build.
 /// </para>
 /// </summary>
 public static class KernelDispatch
@@ -48,6 +50,7 @@ public static class KernelDispatch
         if (ArmDp.IsSupported && ArmAdvSimd.Arm64.IsSupported) q.Add(KernelVariant.AdvSimdDp);
         if (X86Avx2.IsSupported && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) q.Add(KernelVariant.Avx2);
         if (System.Runtime.Intrinsics.X86.Ssse3.IsSupported) q.Add(KernelVariant.Ssse3);
+        if (X86AvxVnni.IsSupported && X86Avx2.IsSupported && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) q.Add(KernelVariant.AvxVnni);
         availableFloat32 = f.ToArray();
         availableInt8 = q.ToArray();
 
@@ -66,13 +69,13 @@ public static class KernelDispatch
         int colon = forced.IndexOf(':', StringComparison.Ordinal);
         if (colon >= 0) return ChoosePair(forced, colon, float32, int8, f, q);
         if (!TryParse(forced.Trim(), out KernelVariant v))
-            return (f, q, $"{EnvironmentVariable}='{forced}' is not one of scalar|vector128|vector256|advsimd|dp|avx2|ssse3; ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
+            return (f, q, $"{EnvironmentVariable}='{forced}' is not one of scalar|vector128|vector256|advsimd|dp|avx2|ssse3|avxvnni; ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
         if (Array.IndexOf(int8, v) < 0)
             return (f, q, $"{EnvironmentVariable}={Name(v)} is not available on this CPU/build (int8 variants here: {Join(int8)}); ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
         KernelVariant partner = v switch
         {
             KernelVariant.AdvSimd or KernelVariant.AdvSimdDp or KernelVariant.Ssse3 => KernelVariant.Vector128,
-            KernelVariant.Avx2 => KernelVariant.Vector256,
+            KernelVariant.Avx2 or KernelVariant.AvxVnni => KernelVariant.Vector256,
             _ => v,
         };
         if (Array.IndexOf(float32, partner) < 0) partner = KernelVariant.Scalar;
@@ -86,7 +89,7 @@ public static class KernelDispatch
     private static (KernelVariant, KernelVariant, string?) ChoosePair(string forced, int colon, KernelVariant[] float32, KernelVariant[] int8, KernelVariant f, KernelVariant q)
     {
         if (!TryParse(forced[..colon].Trim(), out KernelVariant pf) || !TryParse(forced[(colon + 1)..].Trim(), out KernelVariant pq))
-            return (f, q, $"{EnvironmentVariable}='{forced}' is not <float32>:<int8> with variants from scalar|vector128|vector256|advsimd|dp|avx2|ssse3; ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
+            return (f, q, $"{EnvironmentVariable}='{forced}' is not <float32>:<int8> with variants from scalar|vector128|vector256|advsimd|dp|avx2|ssse3|avxvnni; ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
         if (Array.IndexOf(float32, pf) < 0 || Array.IndexOf(int8, pq) < 0)
             return (f, q, $"{EnvironmentVariable}={Name(pf)}:{Name(pq)} is not available on this CPU/build (float32 variants here: {Join(float32)}; int8: {Join(int8)}); ignored, using automatic choice (float32={Name(f)}, int8={Name(q)}).");
         return (pf, pq, $"{EnvironmentVariable}={Name(pf)}:{Name(pq)}: variants forced (float32={Name(pf)}, int8={Name(pq)}).");
@@ -113,7 +116,7 @@ public static class KernelDispatch
     /// <summary>True if int8 kernels can run <paramref name="variant"/> here.</summary>
     public static bool IsAvailableInt8(KernelVariant variant) => Array.IndexOf(availableInt8, variant) >= 0;
 
-    /// <summary>Environment/CLI name of a variant: scalar, vector128, vector256, advsimd, dp, avx2, ssse3.</summary>
+    /// <summary>Environment/CLI name of a variant: scalar, vector128, vector256, advsimd, dp, avx2, ssse3, avxvnni.</summary>
     public static string Name(KernelVariant variant) => variant switch
     {
         KernelVariant.Scalar => "scalar",
@@ -123,6 +126,7 @@ public static class KernelDispatch
         KernelVariant.AdvSimdDp => "dp",
         KernelVariant.Avx2 => "avx2",
         KernelVariant.Ssse3 => "ssse3",
+        KernelVariant.AvxVnni => "avxvnni",
         _ => "unknown",
     };
 
@@ -138,6 +142,7 @@ public static class KernelDispatch
             case "dp": case "advsimddp": variant = KernelVariant.AdvSimdDp; return true;
             case "avx2": variant = KernelVariant.Avx2; return true;
             case "ssse3": variant = KernelVariant.Ssse3; return true;
+            case "avxvnni": variant = KernelVariant.AvxVnni; return true;
             default: variant = KernelVariant.Scalar; return false;
         }
     }
@@ -156,7 +161,7 @@ public static class KernelDispatch
         if (System.Runtime.Intrinsics.X86.Avx.IsSupported) f.Add("avx");
         if (X86Avx2.IsSupported) f.Add("avx2");
         if (System.Runtime.Intrinsics.X86.Fma.IsSupported) f.Add("fma");
-        if (System.Runtime.Intrinsics.X86.AvxVnni.IsSupported) f.Add("avxvnni");
+        if (X86AvxVnni.IsSupported) f.Add("avxvnni");
         if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) f.Add("avx512f");
         if (ArmAdvSimd.IsSupported) f.Add("advsimd");
         if (ArmAdvSimd.Arm64.IsSupported) f.Add("advsimd.arm64");
@@ -196,7 +201,7 @@ public static class KernelDispatch
 
     private static KernelVariant BestInt8(KernelVariant[] available)
     {
-        ReadOnlySpan<KernelVariant> order = [KernelVariant.AdvSimdDp, KernelVariant.AdvSimd, KernelVariant.Avx2, KernelVariant.Ssse3, KernelVariant.Vector256, KernelVariant.Vector128];
+        ReadOnlySpan<KernelVariant> order = [KernelVariant.AdvSimdDp, KernelVariant.AdvSimd, KernelVariant.AvxVnni, KernelVariant.Avx2, KernelVariant.Ssse3, KernelVariant.Vector256, KernelVariant.Vector128];
         foreach (KernelVariant v in order)
             if (Array.IndexOf(available, v) >= 0) return v;
         return KernelVariant.Scalar;

@@ -97,6 +97,10 @@ public static class KernelSelfTest
             float[] y1 = new float[Rows], y2 = new float[Rows];
             MatVecI8.Compute(v, q2, sc2, qx2, sx2, bias, y1); MatVecI8.Compute(KernelVariant.Scalar, q2, sc2, qx2, sx2, bias, y2);
             results.Add(CompareExact("MatVecI8", v, [], [], y1, y2));
+            int[] rowSums = new int[Rows];
+            MatVecI8.RowSums(q2, Cols, rowSums);
+            MatVecI8.Compute(v, q2, sc2, rowSums, qx2, sx2, bias, y1);
+            results.Add(CompareExact("MatVecI8+rowsums", v, [], [], y1, y2));
         }
         return results;
     }

@@ -4,8 +4,9 @@ namespace EdgeAttention.Kernels;
 /// One implementation family of the kernels. Float32 kernels come in <see cref="Scalar"/>,
 /// <see cref="Vector128"/> and <see cref="Vector256"/>; int8 kernels additionally in
 /// <see cref="AdvSimd"/> (arm64 smull/smull2 + sadalp), <see cref="AdvSimdDp"/> (arm64 SDOT) and
-/// <see cref="Avx2"/> (x64 vpmaddubsw + vpmaddwd) and <see cref="Ssse3"/> (x64 pmaddubsw + pmaddwd on 16 bytes).
-/// Environment names (EDGEATTN_KERNELS): scalar | vector128 | vector256 | advsimd | dp | avx2 | ssse3.
+/// <see cref="Avx2"/> (x64 vpmaddubsw + vpmaddwd), <see cref="Ssse3"/> (x64 pmaddubsw + pmaddwd on 16 bytes) and
+/// <see cref="AvxVnni"/> (x64 vpdpbusd).
+/// Environment names (EDGEATTN_KERNELS): scalar | vector128 | vector256 | advsimd | dp | avx2 | ssse3 | avxvnni.
 /// </summary>
 public enum KernelVariant
 {
@@ -23,4 +24,9 @@ public enum KernelVariant
     Avx2,
     /// <summary>int8 only: x64 SSSE3 pmaddubsw + SSE2 pmaddwd on sign-fixed operands (pre-AVX2 CPUs and the default x64 NativeAOT build).</summary>
     Ssse3,
+    /// <summary>
+    /// int8 only: x64 AVX-VNNI vpdpbusd (u8 × s8 → int32) on x + 128 with a row-sum correction; a runtime check under
+    /// NativeAOT (AVX-VNNI is not part of x86-64-v3).
+    /// </summary>
+    AvxVnni,
 }

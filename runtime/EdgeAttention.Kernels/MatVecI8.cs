@@ -10,27 +10,59 @@ namespace EdgeAttention.Kernels;
 /// qx/sx from <see cref="Quantize.Vector"/>, bias empty or [rows]. The integer sums are exact, and every variant
 /// applies the same float epilogue <c>(sx · s_w[r]) · (float)Σ (+ b[r])</c>, so all variants are bit-identical for
 /// inputs in [−127, 127] (−128 is outside the contract: the AVX2/SSSE3 sign trick cannot represent +128).
+/// The AVX-VNNI variant also takes the weight row sums (see the overloads with <c>wRowSums</c>).
 /// y must not overlap wScales or bias.
 /// </summary>
 public static partial class MatVecI8
 {
     /// <summary>y = dequantised W qx + b with the dispatched int8 variant.</summary>
-    public static void Compute(ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y)
-    {
-        Check(w, wScales, qx, bias, y);
-        Run(KernelDispatch.Int8, w, wScales, qx, sx, bias, y);
-    }
+    public static void Compute(ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y) =>
+        Compute(w, wScales, [], qx, sx, bias, y);
 
     /// <summary>Int8 matrix-vector with an explicit variant.</summary>
-    public static void Compute(KernelVariant variant, ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y)
+    public static void Compute(KernelVariant variant, ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y) =>
+        Compute(variant, w, wScales, [], qx, sx, bias, y);
+
+    /// <summary>
+    /// y = dequantised W qx + b with the dispatched int8 variant and the weight row sums <paramref name="wRowSums"/>
+    /// (empty, or [rows] = <see cref="RowSums"/> of w, computed once when the weights are loaded). Only the AVX-VNNI
+    /// variant reads them (it corrects its x + 128 offset with them; without them it sums the rows itself on every
+    /// call); the others ignore them. Results are the same either way.
+    /// </summary>
+    public static void Compute(ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<int> wRowSums, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y)
     {
-        KernelDispatch.RequireInt8(variant, "MatVecI8");
-        Check(w, wScales, qx, bias, y);
-        Run(variant, w, wScales, qx, sx, bias, y);
+        Check(w, wScales, wRowSums, qx, bias, y);
+        Run(KernelDispatch.Int8, w, wScales, wRowSums, qx, sx, bias, y);
     }
 
-    private static void Check(ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> qx, ReadOnlySpan<float> bias, Span<float> y)
+    /// <summary>Int8 matrix-vector with an explicit variant and the weight row sums (empty or [rows], see above).</summary>
+    public static void Compute(KernelVariant variant, ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<int> wRowSums, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y)
     {
+        KernelDispatch.RequireInt8(variant, "MatVecI8");
+        Check(w, wScales, wRowSums, qx, bias, y);
+        Run(variant, w, wScales, wRowSums, qx, sx, bias, y);
+    }
+
+    /// <summary>
+    /// sums[r] = Σ_c W[r, c] for W [sums.Length, cols] row-major (exact int32 for cols ≤ <see cref="DotI8.MaxLength"/>):
+    /// the row sums <see cref="Compute(ReadOnlySpan{sbyte}, ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{sbyte}, float, ReadOnlySpan{float}, Span{float})"/>
+    /// takes. A load-time helper, plain loops.
+    /// </summary>
+    public static void RowSums(ReadOnlySpan<sbyte> w, int cols, Span<int> sums)
+    {
+        KernelChecks.NonNegative(cols, "MatVecI8.RowSums", nameof(cols));
+        KernelChecks.Elements(w.Length, (long)sums.Length * cols, "MatVecI8.RowSums", "w", "[sums.Length, cols]");
+        for (int r = 0; r < sums.Length; r++)
+        {
+            int s = 0;
+            foreach (sbyte v in w.Slice(r * cols, cols)) s += v;
+            sums[r] = s;
+        }
+    }
+
+    private static void Check(ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<int> wRowSums, ReadOnlySpan<sbyte> qx, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        if (wRowSums.Length != 0) KernelChecks.Elements(wRowSums.Length, y.Length, "MatVecI8", "wRowSums", "empty or [y.Length]");
         KernelChecks.Elements(w.Length, (long)y.Length * qx.Length, "MatVecI8", "w", "[y.Length, qx.Length]");
         KernelChecks.Elements(wScales.Length, y.Length, "MatVecI8", "wScales", "[y.Length]");
         KernelChecks.Bias(bias.Length, y.Length, "MatVecI8");
@@ -38,10 +70,11 @@ public static partial class MatVecI8
             throw new ArgumentException($"MatVecI8: {qx.Length} columns exceed {DotI8.MaxLength}, where the int32 sums could overflow; split the matrix.");
     }
 
-    private static void Run(KernelVariant variant, ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y)
+    private static void Run(KernelVariant variant, ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<int> wRowSums, ReadOnlySpan<sbyte> qx, float sx, ReadOnlySpan<float> bias, Span<float> y)
     {
         switch (variant)
         {
+            case KernelVariant.AvxVnni: AvxVnniCore(w, wScales, wRowSums, qx, sx, bias, y); break;
             case KernelVariant.AdvSimdDp: AdvSimdDpCore(w, wScales, qx, sx, bias, y); break;
             case KernelVariant.AdvSimd: AdvSimdCore(w, wScales, qx, sx, bias, y); break;
             case KernelVariant.Avx2: Avx2Core(w, wScales, qx, sx, bias, y); break;

@@ -69,7 +69,7 @@ public static partial class Quantize
     /// <summary>SSSE3 has its own SSE2 quantizer; other int8-family variants use their portable partner (same results).</summary>
     private static float RunVector(KernelVariant variant, ReadOnlySpan<float> x, Span<sbyte> q) => variant switch
     {
-        KernelVariant.Vector256 or KernelVariant.Avx2 => PortableVectorCore<W256, Vector256<float>>(x, q),
+        KernelVariant.Vector256 or KernelVariant.Avx2 or KernelVariant.AvxVnni => PortableVectorCore<W256, Vector256<float>>(x, q),
         KernelVariant.Ssse3 => Sse2VectorCore(x, q),
         KernelVariant.Vector128 or KernelVariant.AdvSimd or KernelVariant.AdvSimdDp => PortableVectorCore<W128, Vector128<float>>(x, q),
         _ => ScalarVectorCore(x, q),

@@ -8,7 +8,8 @@ namespace EdgeAttention.Model;
 /// per-output-row weight scales of the file and quantizes every input vector dynamically (one scale per
 /// vector, <see cref="Quantize.Vector"/>), then y[r] = s_x · s_w[r] · Σ q_x q_w[r, :] + b[r] (<see cref="MatVecI8"/>).
 /// Weights, scales and bias are used in place in the model file's native block (64-byte aligned, no copy); the
-/// session's lease on the file keeps them valid.
+/// session's lease on the file keeps them valid. The int8 form also holds the weight row sums Σ_c q_w[r, c]
+/// (<see cref="MatVecI8.RowSums"/>, 4 bytes per row, computed at load), which the AVX-VNNI kernel needs.
 /// </summary>
 internal sealed class Linear
 {
@@ -16,6 +17,7 @@ internal sealed class Linear
     private readonly InPlaceTensor<sbyte> _q;       // [Out, In] int8 (absent for float32)
     private readonly InPlaceTensor<float> _scales;  // [Out] per-row int8 scales
     private readonly InPlaceTensor<float> _bias;    // [Out]
+    private readonly int[] _rowSums;                // [Out] Σ_c q_w[r, c] (int8), empty for float32
 
     public int In { get; }
     public int Out { get; }
@@ -24,6 +26,12 @@ internal sealed class Linear
     private Linear(int rows, int cols, InPlaceTensor<float> w, InPlaceTensor<sbyte> q, InPlaceTensor<float> scales, InPlaceTensor<float> bias)
     {
         Out = rows; In = cols; _w = w; _q = q; _scales = scales; _bias = bias;
+        _rowSums = [];
+        if (q.IsPresent)
+        {
+            _rowSums = new int[rows];
+            MatVecI8.RowSums(q.Span, cols, _rowSums);
+        }
     }
 
     /// <summary>
@@ -52,7 +60,7 @@ internal sealed class Linear
         {
             Span<sbyte> qx = scratch.Slice(0, In);
             float sx = Quantize.Vector(x, qx);
-            MatVecI8.Compute(_q.Span, _scales.Span, qx, sx, _bias.Span, y.Slice(0, Out));
+            MatVecI8.Compute(_q.Span, _scales.Span, _rowSums, qx, sx, _bias.Span, y.Slice(0, Out));
         }
     }
 
@@ -68,7 +76,7 @@ internal sealed class Linear
         }
         else
         {
-            MatVecI8.Compute(_q.Span.Slice(first * In, count * In), _scales.Span.Slice(first, count), qx.Slice(0, In), sx,
+            MatVecI8.Compute(_q.Span.Slice(first * In, count * In), _scales.Span.Slice(first, count), _rowSums.AsSpan(first, count), qx.Slice(0, In), sx,
                 _bias.Span.Slice(first, count), y.Slice(0, count));
         }
     }

@@ -12,7 +12,7 @@ public static class SessionMemory
     /// <summary>
     /// Bytes a session of <paramref name="config"/> allocates in its constructor: <see cref="ArenaBytes"/> +
     /// <see cref="AttentionBytes"/> (within a few percent of <see cref="Session.LoadAllocatedBytes"/>; the rest are
-    /// small load-time objects). Throws <see cref="ModelFormatException"/> for an invalid config or an arena above 4 GB.
+    /// small load-time objects, and for int8 weights the row sums of every Linear, 4 bytes per weight row). Throws <see cref="ModelFormatException"/> for an invalid config or an arena above 4 GB.
     /// </summary>
     public static long Estimate(ModelConfig config, Execution execution) => ArenaBytes(config, execution) + AttentionBytes(config, execution);
 

@@ -32,6 +32,7 @@ public class DispatchTests
         Assert.Equal((KernelVariant.Vector128, KernelVariant.AdvSimd, (string?)null), KernelDispatch.Choose("", A72Float, A72Int8));
         Assert.Equal((KernelVariant.Vector128, KernelVariant.AdvSimdDp, (string?)null), KernelDispatch.Choose("  ", A72Float, A76Int8));
         Assert.Equal((KernelVariant.Scalar, KernelVariant.Scalar, (string?)null), KernelDispatch.Choose(null, [KernelVariant.Scalar], [KernelVariant.Scalar]));
+        Assert.Equal((KernelVariant.Vector256, KernelVariant.AvxVnni, (string?)null), KernelDispatch.Choose(null, X64Float, [.. X64Int8, KernelVariant.Ssse3, KernelVariant.AvxVnni]));
     }
 
     [Theory]
@@ -39,9 +40,10 @@ public class DispatchTests
     [InlineData("vector128", KernelVariant.Vector128, KernelVariant.Vector128)]
     [InlineData("Vector256", KernelVariant.Vector256, KernelVariant.Vector256)]
     [InlineData("avx2", KernelVariant.Vector256, KernelVariant.Avx2)]
+    [InlineData("AvxVnni", KernelVariant.Vector256, KernelVariant.AvxVnni)]
     public void EnvironmentValueForcesAVariant(string value, KernelVariant f, KernelVariant q)
     {
-        (KernelVariant cf, KernelVariant cq, string? notice) = KernelDispatch.Choose(value, X64Float, X64Int8);
+        (KernelVariant cf, KernelVariant cq, string? notice) = KernelDispatch.Choose(value, X64Float, [.. X64Int8, KernelVariant.AvxVnni]);
         Assert.Equal(f, cf);
         Assert.Equal(q, cq);
         Assert.Contains("forced", notice, StringComparison.Ordinal);

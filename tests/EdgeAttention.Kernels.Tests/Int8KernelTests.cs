@@ -66,6 +66,44 @@ public class Int8KernelTests
         MatVecI8.Compute(v, ws, s, xs, 0.0123f, b, y1);
         MatVecI8.Compute(KernelVariant.Scalar, ws, s, xs, 0.0123f, b, y2);
         TestData.BitEqual(y1, y2, $"MatVecI8 {v} {rows}x{cols}");
+        // With the weight row sums (what Linear passes; the AVX-VNNI variant uses them, the others ignore them).
+        int[] rowSums = new int[rows];
+        MatVecI8.RowSums(ws, cols, rowSums);
+        Array.Clear(y1);
+        MatVecI8.Compute(v, ws, s, rowSums, xs, 0.0123f, b, y1);
+        TestData.BitEqual(y1, y2, $"MatVecI8 {v} {rows}x{cols} with row sums");
+    }
+
+    [Fact]
+    public void RowSumsAreTheExactSumsOfEachRow()
+    {
+        const int Rows = 7, Cols = 45;
+        sbyte[] w = TestData.Bytes(9, Rows * Cols, lo: -128, hi: 127);
+        int[] sums = new int[Rows];
+        MatVecI8.RowSums(w, Cols, sums);
+        for (int r = 0; r < Rows; r++) Assert.Equal(w.Skip(r * Cols).Take(Cols).Sum(v => (int)v), sums[r]);
+        Assert.Throws<ArgumentException>(() => MatVecI8.RowSums(w, Cols, new int[Rows + 1]));
+        Assert.Throws<ArgumentException>(() => MatVecI8.Compute(KernelVariant.Scalar, w, new float[Rows], new int[Rows - 1], new sbyte[Cols], 1f, [], new float[Rows]));
+    }
+
+    [Theory, MemberData(nameof(TestData.Int8Variants), MemberType = typeof(TestData))]
+    public void AvxVnniMatVecI8IsExactEvenForMinus128(KernelVariant v)
+    {
+        // The x + 128 offset maps −128 to 0 and the row sums are exact, so AVX-VNNI (unlike the sign trick) covers the full byte range.
+        if (v != KernelVariant.AvxVnni) return;
+        foreach ((int rows, int cols) in new[] { (8, 32), (19, 77), (576, 192) })
+        {
+            sbyte[] w = TestData.Bytes(rows, rows * cols, lo: -128, hi: 127), x = TestData.Bytes(cols + 1, cols, lo: -128, hi: 127);
+            w[0] = x[0] = x[cols - 1] = -128;
+            float[] s = TestData.Floats(rows, rows, 1e-3f, 2e-2f), y1 = new float[rows], y2 = new float[rows], y3 = new float[rows];
+            int[] rowSums = new int[rows];
+            MatVecI8.RowSums(w, cols, rowSums);
+            MatVecI8.Compute(KernelVariant.Scalar, w, s, x, 0.5f, [], y1);
+            MatVecI8.Compute(v, w, s, x, 0.5f, [], y2);
+            MatVecI8.Compute(v, w, s, rowSums, x, 0.5f, [], y3);
+            TestData.BitEqual(y2, y1, $"MatVecI8 {v} {rows}x{cols} with −128");
+            TestData.BitEqual(y3, y1, $"MatVecI8 {v} {rows}x{cols} with −128 and row sums");
+        }
     }
 
     [Fact]

@@ -28,6 +28,19 @@ public class Int8VariantTests
         Assert.False(KernelDispatch.IsAvailableFloat32(KernelVariant.Ssse3));
     }
 
+    [Fact]
+    public void AvxVnniWinsOverAvx2WhenPresentAndIsARuntimeCheck()
+    {
+        Assert.Equal((KernelVariant.Vector256, KernelVariant.AvxVnni, (string?)null), KernelDispatch.Choose(null, Avx2X64Float, [.. Avx2X64Int8, KernelVariant.AvxVnni]));
+        (KernelVariant f, KernelVariant q, string? n) = KernelDispatch.Choose("avxvnni", Avx2X64Float, Avx2X64Int8);
+        Assert.Equal((KernelVariant.Vector256, KernelVariant.Avx2), (f, q));   // not available: ignored
+        Assert.Contains("not available", n, StringComparison.Ordinal);
+        Assert.True(KernelDispatch.TryParse("AVXVNNI", out KernelVariant v) && v == KernelVariant.AvxVnni);
+        Assert.Equal("avxvnni", KernelDispatch.Name(KernelVariant.AvxVnni));
+        Assert.Equal(AvxVnni.IsSupported && Avx2.IsSupported && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated, KernelDispatch.IsAvailableInt8(KernelVariant.AvxVnni));
+        Assert.False(KernelDispatch.IsAvailableFloat32(KernelVariant.AvxVnni));
+    }
+
     [Theory, MemberData(nameof(TestData.Int8Variants), MemberType = typeof(TestData))]
     public void MatVecI8ModelShapesAreBitExact(KernelVariant v)
     {
