@@ -59,8 +59,9 @@ public static partial class MatVecI8
                 a7 = AvxVnni.MultiplyWideningAndAdd(a7, xu, Vector256.LoadUnsafe(ref w7, (nuint)c));
             }
             // Σ_{c < vector end} W (x + 128) − 128 Σ_c W over all columns, then the columns mod 32 with the offset too.
-            Vector256<int> rowSums = haveSums ? Vector256.LoadUnsafe(ref rr, (nuint)r) : RowSums8(ref w0, cols);
-            Vector256<int> sums = HorizontalSums.Sum8(a0, a1, a2, a3, a4, a5, a6, a7) - (rowSums << 7);
+            // (Reduce before any call: accumulators live across a call are spilled inside the loop.)
+            Vector256<int> sums = HorizontalSums.Sum8(a0, a1, a2, a3, a4, a5, a6, a7);
+            sums -= (haveSums ? Vector256.LoadUnsafe(ref rr, (nuint)r) : RowSums8(ref w0, cols)) << 7;
             if (c < cols) sums += OffsetColumnTail8(ref w0, cols, ref xr, c);
             // Same operations and order as Store: (sx · s_w[r]) · (float)Σ, then + b[r].
             Vector256<float> v = sxv * Vector256.LoadUnsafe(ref sr, (nuint)r) * Vector256.ConvertToSingle(sums);

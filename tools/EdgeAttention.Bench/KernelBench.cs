@@ -68,6 +68,8 @@ public static class KernelBench
             float[] sw = new float[d];
             Quantize.Weights(KernelDispatch.Int8, w, d, d, qw, sw);
             float sx = Quantize.Vector(KernelDispatch.Int8, x, qx);
+            int[] rs = new int[d];
+            MatVecI8.RowSums(qw, d, rs);   // as Linear passes them (used by avxvnni, ignored by the others)
             double flops = 2.0 * d * d;
 
             peak = Math.Max(peak, KernelPeak.Measure().Gflops);
@@ -84,7 +86,7 @@ public static class KernelBench
             }
             foreach (KernelVariant v in KernelDispatch.AvailableInt8)
             {
-                Measurement m = harness.Measure("MatVecI8", n => { for (int i = 0; i < n; i++) MatVecI8.Compute(v, qw, sw, qx, sx, b, y); });
+                Measurement m = harness.Measure("MatVecI8", n => { for (int i = 0; i < n; i++) MatVecI8.Compute(v, qw, sw, rs, qx, sx, b, y); });
                 double g = flops / m.MedianNs;
                 if (v == KernelVariant.Scalar) scalarQ = g;
                 if (g > bestQ) { bestQ = g; bestQName = KernelDispatch.Name(v); }
@@ -98,7 +100,7 @@ public static class KernelBench
                     for (int i = 0; i < n; i++)
                     {
                         float s = Quantize.Vector(v, x, qx);
-                        MatVecI8.Compute(v, qw, sw, qx, s, b, y);
+                        MatVecI8.Compute(v, qw, sw, rs, qx, s, b, y);
                     }
                 });
                 double g = flops / m.MedianNs;
