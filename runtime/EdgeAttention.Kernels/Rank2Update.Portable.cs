@@ -6,8 +6,10 @@ namespace EdgeAttention.Kernels;
 public static partial class Rank2Update
 {
     /// <summary>
-    /// f empty (no shift moved, the common case): column groups outer, rows inner, so x and y are loaded once per
-    /// group: acc = fma(−b_j, y, fma(a_j, x, acc)); scalar columns acc += a_j·x − b_j·y.
+    /// f empty (no shift moved, the common case): row by row with a_j and −b_j broadcast once per row (x and y are
+    /// reloaded per row from L1; for the m × d_h = 8 × 12 blocks of the attention this takes fewer instructions than
+    /// columns outer, where the row loop re-reads a_j and b_j every step): acc = fma(−b_j, y, fma(a_j, x, acc));
+    /// scalar columns acc += a_j·x − b_j·y.
     /// f given: row by row; rows with f_j = 1 as above, rows with f_j ≠ 1 as (f_j·acc + a_j·x) − b_j·y.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -20,23 +22,19 @@ public static partial class Rank2Update
         ref double yr = ref MemoryMarshal.GetReference(y);
         if (f.IsEmpty)
         {
-            int c0 = 0;
-            for (; c0 < cv; c0 += w)
+            for (int j = 0; j < m; j++)
             {
-                TD vx = TW.Load(ref xr, (nuint)c0), vy = TW.Load(ref yr, (nuint)c0);
-                for (int j = 0; j < m; j++)
+                ref double row = ref Unsafe.Add(ref ar, j * d);
+                double aj = a[j], bj = b[j];
+                TD va = TW.Create(aj), nb = TW.Create(-bj);
+                int c = 0;
+                for (; c < cv; c += w)
                 {
-                    nuint o = (nuint)(j * d + c0);
-                    TD s = TW.MultiplyAddEstimate(TW.Create(a[j]), vx, TW.Load(ref ar, o));
-                    TW.Store(TW.MultiplyAddEstimate(TW.Create(-b[j]), vy, s), ref ar, o);
+                    TD s = TW.MultiplyAddEstimate(va, TW.Load(ref xr, (nuint)c), TW.Load(ref row, (nuint)c));
+                    TW.Store(TW.MultiplyAddEstimate(nb, TW.Load(ref yr, (nuint)c), s), ref row, (nuint)c);
                 }
+                for (; c < d; c++) Unsafe.Add(ref row, c) += aj * Unsafe.Add(ref xr, c) - bj * Unsafe.Add(ref yr, c);
             }
-            for (; c0 < d; c0++)
-            {
-                for (int j = 0; j < m; j++)
-                    Unsafe.Add(ref ar, j * d + c0) += a[j] * Unsafe.Add(ref xr, c0) - b[j] * Unsafe.Add(ref yr, c0);
-            }
-
             return;
         }
         for (int j = 0; j < m; j++)

@@ -45,8 +45,16 @@ public static partial class ShiftedTerms
         return Run(variant, s, shift, phi, peak, termCache, shiftCache, leaving, factor, arriving, rebuildRatio);
     }
 
+    /// <summary>Every span has s.Length elements: one combined comparison on the fast path (this runs per head and step).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Check(int m, params ReadOnlySpan<int> others)
+    private static void Check(int m, int shift, int phi, int peak, int termCache, int shiftCache, int leaving, int factor, int arriving)
+    {
+        if (((shift ^ m) | (phi ^ m) | (peak ^ m) | (termCache ^ m) | (shiftCache ^ m) | (leaving ^ m) | (factor ^ m) | (arriving ^ m)) != 0)
+            ThrowLengths(m, [shift, phi, peak, termCache, shiftCache, leaving, factor, arriving]);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLengths(int m, ReadOnlySpan<int> others)
     {
         foreach (int o in others) KernelChecks.SameLength(o, m, "ShiftedTerms.Slide", "a row span", "s");
     }

@@ -70,12 +70,14 @@ public static partial class VecMat
         {
             TD s0 = TW.Zero64, s1 = TW.Zero64, s2 = TW.Zero64, s3 = TW.Zero64;
             int i = 0;
+            ref double wc = ref Unsafe.Add(ref wr, j0);   // W[i, j0], advanced by four rows per pass
             for (; i + 3 < rows; i += 4)
             {
-                s0 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i)), TW.Load(ref wr, (nuint)(i * cols + j0)), s0);
-                s1 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 1)), TW.Load(ref wr, (nuint)((i + 1) * cols + j0)), s1);
-                s2 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 2)), TW.Load(ref wr, (nuint)((i + 2) * cols + j0)), s2);
-                s3 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 3)), TW.Load(ref wr, (nuint)((i + 3) * cols + j0)), s3);
+                s0 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i)), TW.Load(ref wc, 0), s0);
+                s1 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 1)), TW.Load(ref wc, (nuint)cols), s1);
+                s2 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 2)), TW.Load(ref wc, (nuint)(2 * cols)), s2);
+                s3 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 3)), TW.Load(ref wc, (nuint)(3 * cols)), s3);
+                wc = ref Unsafe.Add(ref wc, 4 * cols);
             }
             for (; i < rows; i++) s0 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i)), TW.Load(ref wr, (nuint)(i * cols + j0)), s0);
             TD s = TW.Multiply(TW.Add(TW.Add(s0, s1), TW.Add(s2, s3)), vscale);
