@@ -122,9 +122,10 @@ internal sealed partial class ContinualNystromEngine
         VecMat.Compute(HeadLm(_lqsT, h), k, _ks.AsSpan(kb0, m), _sD);   // s = Q̃s k [m], float (as cached) and float64
         SlideOutcome outcome = ShiftedTerms.Slide(_sD, HeadRows(_shift, h), HeadRows(_phi, h), HeadRows(_peak, h), _ke.AsSpan(kb0, m), _kc.AsSpan(kb0, m),
             _leaving, _factor, _arriving, ShiftedSums.RebuildRatio);
-        Span<double> vOld = HeadRing(_vr, h).Slice(slot * dh, dh);
+        int ring = (h * n + slot) * dh;   // the slot's row in the head's rings (HeadRing(…, h).Slice(slot·d_h, d_h), written out: this method is past the JIT's inlining budget)
+        Span<double> vOld = _vr.AsSpan(ring, dh);
         Rank2Update.Compute(_acc.AsSpan(hm * dh, m * dh), (outcome & SlideOutcome.ShiftMoved) != 0 ? _factor : default, _arriving, vNew, _leaving, vOld);
-        k.CopyTo(HeadRing(_kr, h).Slice(slot * dh, dh));
+        k.CopyTo(_kr.AsSpan(ring, dh));
         vNew.CopyTo(vOld);
 
         // Rebuild decisions (rare): cancellation, the new landmark's row, the drift refresh.

@@ -46,6 +46,7 @@ public static partial class ShiftedTerms
             TW.Store(eNew, ref ke, o); TW.Store(cNew, ref kc, o);
         }
         SlideOutcome outcome = (anyShift ? SlideOutcome.ShiftMoved : SlideOutcome.None) | (anyBad ? SlideOutcome.Cancellation : SlideOutcome.None);
+        if (mv == m) return outcome;   // no rows left: skip the call (ten spans passed on the stack, once per head and step)
         return ScalarCore(s, shift, phi, peak, termCache, shiftCache, leaving, factor, arriving, ratio, mv, outcome);
     }
 }
