@@ -173,21 +173,24 @@ public sealed partial class Session
     private void Tail(EncoderLayerWeights layer, ReadOnlySpan<float> x, ReadOnlySpan<float> att, Span<float> y)
     {
         Span<sbyte> i8 = Int8Scratch;
-        Span<float> o = Span(_plan.O), h = Span(_plan.H), f1 = Span(_plan.F1), f2 = Span(_plan.F2);
+        Span<float> o = Span(_plan.O).Slice(0, _d), h = Span(_plan.H).Slice(0, _d), f1 = Span(_plan.F1), f2 = Span(_plan.F2).Slice(0, _d);
         layer.OutProj.Apply(att, o, i8);
-        for (int i = 0; i < _d; i++) h[i] = x[i] + o[i];
+        // Residual adds as Axpy with α = 1: 1·x is exact, so y + 1·x rounds once to the same float as x + y.
+        Axpy.Compute(1f, x.Slice(0, _d), o);
+        o.CopyTo(h);                                                         // h = x + out_proj(att)
         if (_pre)
         {
             Span<float> h2 = Span(_plan.H2);
             LayerNorm.Compute(h, layer.Norm2Weight.Span, layer.Norm2Bias.Span, _eps, h2);
             FeedForward(layer, h2, f1, f2, i8);
-            for (int i = 0; i < _d; i++) y[i] = h[i] + f2[i];
+            Axpy.Compute(1f, h, f2);
+            f2.CopyTo(y);                                                    // y = h + FF(norm(h))
         }
         else
         {
             LayerNorm.Compute(h, layer.Norm1Weight.Span, layer.Norm1Bias.Span, _eps, h);
             FeedForward(layer, h, f1, f2, i8);
-            for (int i = 0; i < _d; i++) f2[i] += h[i];
+            Axpy.Compute(1f, h, f2);                                         // f2 = FF(h) + h
             LayerNorm.Compute(f2, layer.Norm2Weight.Span, layer.Norm2Bias.Span, _eps, y);
         }
     }
