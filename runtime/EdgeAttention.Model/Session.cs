@@ -148,12 +148,7 @@ public sealed partial class Session : IDisposable
     public const float MaxTokenMagnitude = 1e8f;
 
     /// <summary>True when every element is finite and |x| ≤ <see cref="MaxTokenMagnitude"/> (NaN fails the comparison).</summary>
-    private static bool WithinTokenBound(ReadOnlySpan<float> x)
-    {
-        for (int i = 0; i < x.Length; i++)
-            if (!(MathF.Abs(x[i]) <= MaxTokenMagnitude)) return false;
-        return true;
-    }
+    private static bool WithinTokenBound(ReadOnlySpan<float> x) => Kernels.Finite.AllWithin(x, MaxTokenMagnitude);
 
     /// <summary>Forgets the stream: the next frame is position 0 again.</summary>
     public void Reset()
