@@ -56,11 +56,12 @@ internal sealed partial class ContinualNystromEngine
         }
     }
 
-    // column[i·m] = rows_i · x for every ring slot i (rows [n × d_h]): a new landmark's key-score column (n·d_h)
-    // or, retroactive, its F column. column starts at element j of an [n × m] block.
-    private void ScoreColumn(ReadOnlySpan<float> rows, ReadOnlySpan<float> x, Span<float> column)
+    // column[i·stride] = rows_i · x for every ring slot i (rows [n × d_h], one head's ring rows gathered): a new
+    // landmark's key-score column (n·d_h; column starts at element (h, j) of the [n][h][m] key scores, stride h·m) or,
+    // retroactive, its F column (element j of the head's [n][m] F scores, stride m).
+    private void ScoreColumn(ReadOnlySpan<float> rows, ReadOnlySpan<float> x, Span<float> column, int stride)
     {
         MatVec.Compute(rows, x, default, _col);
-        for (int i = 0; i < _n; i++) column[i * _m] = _col[i];
+        for (int i = 0; i < _n; i++) column[i * stride] = _col[i];
     }
 }

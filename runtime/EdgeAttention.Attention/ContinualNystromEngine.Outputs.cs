@@ -6,23 +6,47 @@ namespace EdgeAttention.Attention;
 internal sealed partial class ContinualNystromEngine
 {
     /// <summary>
-    /// Single-output for head h: f = q·K̃ᵀ [m] (float scores, widened), b = exp(f/√d_h − max f/√d_h),
-    /// w = (b/Σb)·G ⊘ φ [m], out = Σ_j w_j·acc_j [d_h] in float64 (the caller rounds all heads' rows to float once).
+    /// Single-output, all heads with one kernel call per operation: per head h, f = q_h·K̃_hᵀ [m] (float scores,
+    /// widened), b = exp(f/√d_h − max f/√d_h) with Σb, w = (b/Σb)·G_h ⊘ φ_h [m], out_h = Σ_j w_j·acc_hj [d_h] in float64
+    /// (the caller rounds all heads' rows to float once). output [d].
     /// </summary>
-    private void WriteNewest(int h, ReadOnlySpan<float> q, Span<double> output)
+    private void WriteNewest(ReadOnlySpan<float> q, Span<double> output)
     {
-        int m = _m, dh = _dh;
-        VecMat.Compute(HeadLm(_lkT, h), q, _sF, _sD);                                   // q·K̃_j (unscaled)
-        double sum = Softmax.ExpMaxShifted(_sD, _scale, _sD);
-        VecMat.Compute(HeadMm(_g, h), _sD, 1.0 / sum, HeadRows(_phi, h), _wD);          // w = softmax·G ⊘ φ
-        VecMat.Compute(_acc.AsSpan(h * m * dh, m * dh), _wD, output);                   // Σ_j w_j acc_j
+        int h = _h;
+        VecMat.ComputeBlocks(_lkT, q, _sF, _sD, h);                                     // q_h·K̃_hj (unscaled) [h][m]
+        Softmax.ExpMaxShiftedBlocks(_sD, _scale, _sD, _sums);                          // numerators and Σ per head
+        for (int i = 0; i < h; i++) _sums[i] = 1.0 / _sums[i];
+        VecMat.ComputeBlocks(_g, _sD, _sums, _phi, _wD, h);                            // w = softmax·G ⊘ φ
+        VecMat.ComputeBlocks(_acc, _wD, default, default, output, h);                  // Σ_j w_j acc_j
     }
 
     // P_i = softmax(F scores_i) · G [m]: m + m² multiply-adds.
     private void BuildP(int h, int i)
     {
         int m = _m;
-        LandmarkInverse.SoftmaxTimesG(HeadNm(_fs, h).Slice(i * m, m), 1f, _sF, _p64, HeadMm(_g, h), HeadNm(_p, h).Slice(i * m, m));
+        LandmarkInverse.SoftmaxTimesG(HeadNm(_fs, h).Slice(i * m, m), 1f, _mF, _p64, HeadMm(_g, h), HeadNm(_p, h).Slice(i * m, m));
+    }
+
+    // Retroactive, after the slide: per head the new query's F scores and its P row; when landmark `changed` was
+    // replaced, its F column over every window query (query ring in its true slots) and all P rows.
+    private void UpdateQueryRows(int slot, int changed)
+    {
+        int m = _m, dh = _dh, d = _d;
+        for (int h = 0; h < _h; h++)
+        {
+            Span<float> fs = HeadNm(_fs, h);
+            MatVec.Compute(HeadLm(_lk, h), _qr.AsSpan(slot * d + h * dh, dh), default, fs.Slice(slot * m, m)); // new query's F scores
+            if (changed >= 0)
+            {
+                GatherHead(_qr, h, _headF);
+                ScoreColumn(_headF, HeadLm(_lk, h).Slice(changed * dh, dh), fs.Slice(changed), m); // F column j, every window query
+                for (int i = 0; i < _n; i++) BuildP(h, i);
+            }
+            else
+            {
+                BuildP(h, slot);
+            }
+        }
     }
 
     // Retroactive: out_i = P_i · BV for all window rows, oldest → newest (row r = slot (slot + 1 + r) mod n).

@@ -29,16 +29,18 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
     private readonly int _n, _h, _dh, _d, _m, _iters, _refresh;
     private readonly float _scale;
     private readonly bool _retro, _continual;
-    private readonly float[] _kr, _qr;                 // rings [h][n][d_h]; _qr = q/√d_h (retroactive)
-    private readonly double[] _vr;                     // value ring [h][n][d_h] in float64 (the sums' operand)
+    // Layouts: rings and per-slot caches are slot-major ([n][…], all heads of a slot contiguous), so the steady-state
+    // step reads and writes one contiguous row per array; per-row state is [h][m], landmarks and G per head.
+    private readonly float[] _kr, _qr;                 // rings [n][d] = [n][h][d_h]; _qr = q/√d_h (retroactive)
+    private readonly double[] _vr;                     // value ring [n][d] in float64 (the sums' operand)
     private readonly float[] _lq, _lk, _lqs;           // landmarks [h][m][d_h]: Q̃, K̃, Q̃/√d_h
     private readonly float[] _lqsT, _lkT;              // transposed [h][d_h][m]: (Q̃/√d_h)ᵀ, K̃ᵀ (VecMat operands)
     private readonly float[] _sa;                      // A scores [h][m][m]
     private readonly double[] _g;                      // G = pinv(A) [h][m][m], float64
-    private readonly float[] _ks;                      // key scores [h][n][m]: Q̃_j·k_slot/√d_h
-    // Term cache: _ke[h][slot][j] = the term exp(ks − c) exactly as it was added to row j, _kc = the row's shift c
-    // then. The leaving term is _ke (shift unchanged since) or _ke·exp(_kc − shift) (shift moved; shifts only grow
-    // between rebuilds, and a rebuild rewrites the whole column), so removal subtracts what was added.
+    private readonly float[] _ks;                      // key scores [n][h][m]: Q̃_j·k_slot/√d_h
+    // Term cache [n][h][m]: _ke[slot][h][j] = the term exp(ks − c) exactly as it was added to row j of head h, _kc = the
+    // row's shift c then. The leaving term is _ke (shift unchanged since) or _ke·exp(_kc − shift) (shift moved; shifts
+    // only grow between rebuilds, and a rebuild rewrites the whole column), so removal subtracts what was added.
     private readonly double[] _ke, _kc;
     private readonly float[] _fs;                      // retroactive: query scores q_i·K̃_j/√d_h [h][n][m]
     private readonly double[] _p;                      // retroactive: P rows softmax(F_i)·G [h][n][m]
@@ -46,13 +48,16 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
     private readonly double[] _acc;                    // [h][m][d_h]
     private readonly long[] _built;                    // [h][m] step of the row's last exact build
     private readonly long[] _due;                      // [h] step at which the head's next drift refresh is due: min_j built_j + R
-    // Per-head scratch: [m] scores (float and float64), leaving/arriving terms, shift factors, output weights;
-    // [d_h] the new value row and an output row in float64; [n] a score column and its terms.
-    private readonly float[] _sF, _col;
-    private readonly double[] _sD, _leaving, _factor, _arriving, _wD, _p64, _oD, _bv, _terms;
-    // [d] all heads' new value row and single-output rows in float64: one widen and one narrow per step, not per head.
-    private readonly double[] _vWide, _outWide;
-    private readonly bool[] _rebuild;
+    private long _dueMin;                              // min over heads of _due
+    // All-heads step scratch [h·m]: scores (float and float64), leaving/arriving terms, shift factors, output weights;
+    // [h] softmax sums (then their reciprocals); [d] all heads' new value row and single-output rows in float64.
+    private readonly float[] _sF;
+    private readonly double[] _sD, _leaving, _factor, _arriving, _wD, _sums, _vWide, _outWide;
+    private readonly bool[] _rebuild;                  // [h][m] rows to rebuild exactly this step
+    // Rare-path scratch (builds, landmark changes, retroactive rows): one head's ring rows gathered [n × d_h] (float,
+    // float64), an [n × m] score block, an [n] score column and its terms, [m] rows, [d_h] and [m × d_h] output rows.
+    private readonly float[] _headF, _nmF, _col, _mF;
+    private readonly double[] _headD, _terms, _p64, _oD, _bv;
     // Continual landmarks: segment of each offset in the cycle, whether the offset ends a segment, running sums.
     private readonly int[] _segOf;
     private readonly bool[] _segEnd;
@@ -67,24 +72,26 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
         _scale = 1f / MathF.Sqrt(_dh);
         _retro = retroactive;
         _continual = o.Mode == LandmarkMode.Continual;
-        int n = _n, h = _h, dh = _dh, m = _m;
-        _kr = new float[h * n * dh]; _vr = new double[h * n * dh];
-        _qr = retroactive ? new float[h * n * dh] : [];
+        int n = _n, h = _h, dh = _dh, m = _m, d = _d;
+        _kr = new float[n * d]; _vr = new double[n * d];
+        _qr = retroactive ? new float[n * d] : [];
         _lq = new float[h * m * dh]; _lk = new float[h * m * dh]; _lqs = new float[h * m * dh];
         _lqsT = new float[h * dh * m]; _lkT = new float[h * dh * m];
         _sa = new float[h * m * m]; _g = new double[h * m * m];
-        _ks = new float[h * n * m];
-        _ke = new double[h * n * m]; _kc = new double[h * n * m];
+        _ks = new float[n * h * m];
+        _ke = new double[n * h * m]; _kc = new double[n * h * m];
         _fs = retroactive ? new float[h * n * m] : [];
         _p = retroactive ? new double[h * n * m] : [];
         _shift = new double[h * m]; _phi = new double[h * m]; _peak = new double[h * m];
         _acc = new double[h * m * dh];
         _built = new long[h * m]; _due = new long[h];
-        _sF = new float[m]; _col = new float[n];
-        _sD = new double[m]; _leaving = new double[m]; _factor = new double[m]; _arriving = new double[m]; _wD = new double[m]; _p64 = new double[m];
-        _oD = new double[dh];
-        _vWide = new double[_d]; _outWide = new double[_d]; _bv = new double[m * dh]; _terms = new double[n];
-        _rebuild = new bool[m];
+        _sF = new float[h * m];
+        _sD = new double[h * m]; _leaving = new double[h * m]; _factor = new double[h * m]; _arriving = new double[h * m]; _wD = new double[h * m];
+        _sums = new double[h];
+        _vWide = new double[d]; _outWide = new double[d];
+        _rebuild = new bool[h * m];
+        _headF = new float[n * dh]; _headD = new double[n * dh]; _nmF = new float[n * m]; _col = new float[n]; _mF = new float[m];
+        _terms = new double[n]; _p64 = new double[m]; _oD = new double[dh]; _bv = new double[m * dh];
         _inverse = new LandmarkInverse(m);
         _segOf = new int[n]; _segEnd = new bool[n];
         for (int s = 0; s < m; s++)
@@ -145,44 +152,33 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
         CancellationRebuilds = 0;
     }
 
-    private Span<float> HeadRing(float[] ring, int h) => ring.AsSpan(h * _n * _dh, _n * _dh);
-    private Span<double> HeadRing(double[] ring, int h) => ring.AsSpan(h * _n * _dh, _n * _dh);
     private Span<float> HeadLm(float[] lm, int h) => lm.AsSpan(h * _m * _dh, _m * _dh);
     private Span<float> HeadMm(float[] mm, int h) => mm.AsSpan(h * _m * _m, _m * _m);
     private Span<double> HeadMm(double[] mm, int h) => mm.AsSpan(h * _m * _m, _m * _m);
     private Span<float> HeadNm(float[] nm, int h) => nm.AsSpan(h * _n * _m, _n * _m);
     private Span<double> HeadNm(double[] nm, int h) => nm.AsSpan(h * _n * _m, _n * _m);
-    private Span<double> HeadRows(double[] rows, int h) => rows.AsSpan(h * _m, _m);      // [h][m] per-row state
 
     public override bool Step(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output)
     {
         long t = _t;
-        int n = _n, dh = _dh, slot = (int)(t % n);
+        int n = _n, d = _d, slot = (int)(t % n);
         int changed = _continual ? AccumulateSegment(q, k, slot) : -1;
         _t = t + 1;
         if (t < n)
         {
-            for (int h = 0; h < _h; h++) WriteRing(h, slot, q.Slice(h * dh, dh), k.Slice(h * dh, dh), v.Slice(h * dh, dh));
+            WriteRing(slot, q, k, v);
             if (t < n - 1) return false;
             for (int h = 0; h < _h; h++) FullBuild(h, t);
-        }
-        else if (!_retro)
-        {
-            // Head by head: slide, then the head's output while its sums are still in L1.
-            Precision.Widen(v, _vWide);
-            for (int h = 0; h < _h; h++)
-            {
-                ReadOnlySpan<float> qh = q.Slice(h * dh, dh);
-                SlideHead(h, t, slot, changed, qh, k.Slice(h * dh, dh), _vWide.AsSpan(h * dh, dh));
-                WriteNewest(h, qh, _outWide.AsSpan(h * dh, dh));
-            }
-            Precision.Narrow(_outWide, output);
-            return true;
+            UpdateDueMin();
         }
         else
         {
+            // All heads at once: one kernel call per operation (SlideRows), then the rare per-head work.
             Precision.Widen(v, _vWide);
-            for (int h = 0; h < _h; h++) SlideHead(h, t, slot, changed, q.Slice(h * dh, dh), k.Slice(h * dh, dh), _vWide.AsSpan(h * dh, dh));
+            bool anyRebuild = SlideRows(t, slot, changed, k);
+            if (_retro) RowScale.Compute(q, _scale, _qr.AsSpan(slot * d, d));
+            if (changed >= 0 || anyRebuild) RebuildRows(t, changed);
+            if (_retro) UpdateQueryRows(slot, changed);
         }
         if (_retro)
         {
@@ -190,7 +186,7 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
         }
         else
         {
-            for (int h = 0; h < _h; h++) WriteNewest(h, q.Slice(h * dh, dh), _outWide.AsSpan(h * dh, dh));
+            WriteNewest(q, _outWide);
             Precision.Narrow(_outWide, output);
         }
         return true;

@@ -30,6 +30,17 @@ internal static class KernelChecks
         if (value < 0) ThrowNegative(kernel, name, value);
     }
 
+    /// <summary>A block count for kernels over independent blocks (e.g. one per attention head): blocks ≥ 1 and divides length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Blocks(int blocks, int length, string kernel, string name)
+    {
+        if (blocks <= 0 || length % blocks != 0) ThrowBlocks(kernel, name, length, blocks);
+    }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBlocks(string kernel, string name, int length, int blocks) =>
+        throw new ArgumentException($"{kernel}: {name} has {length} elements, not a multiple of blocks = {blocks}; pass blocks ≥ 1 equal blocks.");
+
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowLength(string kernel, string nameA, int a, string nameB, int b) =>
         throw new ArgumentException($"{kernel}: {nameA} has {a} elements but {nameB} has {b}; pass spans of equal length.");

@@ -10,22 +10,48 @@ public static partial class Rank2Update
     /// reloaded per row from L1; for the m × d_h = 8 × 12 blocks of the attention this takes fewer instructions than
     /// columns outer, where the row loop re-reads a_j and b_j every step): acc = fma(−b_j, y, fma(a_j, x, acc));
     /// scalar columns acc += a_j·x − b_j·y.
-    /// f given: row by row; rows with f_j = 1 as above, rows with f_j ≠ 1 as (f_j·acc + a_j·x) − b_j·y.
+    /// f given: row by row; rows with f_j = 1 exactly as above (same operations, so the same bits as f empty), rows
+    /// with f_j ≠ 1 as (f_j·acc + a_j·x) − b_j·y.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PortableCore<TW, TD>(Span<double> acc, ReadOnlySpan<double> f, ReadOnlySpan<double> a, ReadOnlySpan<double> x, ReadOnlySpan<double> b, ReadOnlySpan<double> y)
-        where TW : struct, ISimd64<TD> where TD : struct
+        where TW : struct, ISimd64<TD> where TD : struct =>
+        PortableRows<TW, TD>(ref MemoryMarshal.GetReference(acc), ref MemoryMarshal.GetReference(f), !f.IsEmpty, ref MemoryMarshal.GetReference(a),
+            ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(y), a.Length, x.Length);
+
+    /// <summary>Grouped rows: <see cref="PortableRows{TW, TD}"/> per block, with the block's rows of acc, f, a, b and its x, y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PortableBlocksCore<TW, TD>(Span<double> acc, ReadOnlySpan<double> f, ReadOnlySpan<double> a, ReadOnlySpan<double> x, ReadOnlySpan<double> b,
+        ReadOnlySpan<double> y, int blocks) where TW : struct, ISimd64<TD> where TD : struct
     {
-        int m = a.Length, d = x.Length, w = TW.Count64, cv = d - d % w;
-        ref double ar = ref MemoryMarshal.GetReference(acc);
+        int m = a.Length / blocks, d = x.Length / blocks;
+        bool factors = !f.IsEmpty;
+        ref double accr = ref MemoryMarshal.GetReference(acc);
+        ref double fr = ref MemoryMarshal.GetReference(f);
+        ref double ar = ref MemoryMarshal.GetReference(a);
+        ref double br = ref MemoryMarshal.GetReference(b);
         ref double xr = ref MemoryMarshal.GetReference(x);
         ref double yr = ref MemoryMarshal.GetReference(y);
-        if (f.IsEmpty)
+        for (int g = 0; g < blocks; g++)
+        {
+            int r0 = g * m;
+            PortableRows<TW, TD>(ref Unsafe.Add(ref accr, r0 * d), ref Unsafe.Add(ref fr, factors ? r0 : 0), factors, ref Unsafe.Add(ref ar, r0),
+                ref Unsafe.Add(ref xr, g * d), ref Unsafe.Add(ref br, r0), ref Unsafe.Add(ref yr, g * d), m, d);
+        }
+    }
+
+    // m rows of d columns at accr (see PortableCore); f read only when factors.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PortableRows<TW, TD>(ref double ar, ref double fr, bool factors, ref double aj0, ref double xr, ref double bj0, ref double yr, int m, int d)
+        where TW : struct, ISimd64<TD> where TD : struct
+    {
+        int w = TW.Count64, cv = d - d % w;
+        if (!factors)
         {
             for (int j = 0; j < m; j++)
             {
                 ref double row = ref Unsafe.Add(ref ar, j * d);
-                double aj = a[j], bj = b[j];
+                double aj = Unsafe.Add(ref aj0, j), bj = Unsafe.Add(ref bj0, j);
                 TD va = TW.Create(aj), nb = TW.Create(-bj);
                 int c = 0;
                 for (; c < cv; c += w)
@@ -40,7 +66,7 @@ public static partial class Rank2Update
         for (int j = 0; j < m; j++)
         {
             ref double row = ref Unsafe.Add(ref ar, j * d);
-            double fj = f[j], aj = a[j], bj = b[j];
+            double fj = Unsafe.Add(ref fr, j), aj = Unsafe.Add(ref aj0, j), bj = Unsafe.Add(ref bj0, j);
             TD va = TW.Create(aj), vb = TW.Create(bj);
             int c = 0;
             if (fj != 1.0)
@@ -61,7 +87,7 @@ public static partial class Rank2Update
                     TD s = TW.MultiplyAddEstimate(va, TW.Load(ref xr, (nuint)c), TW.Load(ref row, (nuint)c));
                     TW.Store(TW.MultiplyAddEstimate(nb, TW.Load(ref yr, (nuint)c), s), ref row, (nuint)c);
                 }
-                for (; c < d; c++) Unsafe.Add(ref row, c) = Unsafe.Add(ref row, c) + aj * Unsafe.Add(ref xr, c) - bj * Unsafe.Add(ref yr, c);
+                for (; c < d; c++) Unsafe.Add(ref row, c) += aj * Unsafe.Add(ref xr, c) - bj * Unsafe.Add(ref yr, c);   // as f empty, bit for bit
             }
         }
     }

@@ -12,4 +12,16 @@ public static partial class Rank2Update
             for (int c = 0; c < d; c++) acc[j * d + c] = fj * acc[j * d + c] + a[j] * x[c] - b[j] * y[c];
         }
     }
+
+    /// <summary>Reference: <see cref="ScalarCore"/> per block of a.Length / blocks rows with that block's x and y.</summary>
+    internal static void ScalarBlocksCore(Span<double> acc, ReadOnlySpan<double> f, ReadOnlySpan<double> a, ReadOnlySpan<double> x, ReadOnlySpan<double> b,
+        ReadOnlySpan<double> y, int blocks)
+    {
+        int rows = a.Length / blocks, d = x.Length / blocks;
+        for (int g = 0; g < blocks; g++)
+        {
+            ScalarCore(acc.Slice(g * rows * d, rows * d), f.IsEmpty ? default : f.Slice(g * rows, rows), a.Slice(g * rows, rows), x.Slice(g * d, d),
+                b.Slice(g * rows, rows), y.Slice(g * d, d));
+        }
+    }
 }

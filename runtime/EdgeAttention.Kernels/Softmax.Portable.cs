@@ -52,12 +52,27 @@ public static partial class Softmax
     /// vector sum; Math.Exp tail. Max and sum are short lane-group reductions (no long dependency chain). x may be y.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static double PortableExpMaxShiftedCore<TW, TD>(ReadOnlySpan<double> x, double scale, Span<double> y) where TW : struct, ISimd64<TD> where TD : struct
+    internal static double PortableExpMaxShiftedCore<TW, TD>(ReadOnlySpan<double> x, double scale, Span<double> y) where TW : struct, ISimd64<TD> where TD : struct =>
+        ExpMaxShiftedSegment<TW, TD>(ref MemoryMarshal.GetReference(x), scale, ref MemoryMarshal.GetReference(y), x.Length);
+
+    /// <summary>Segments: <see cref="ExpMaxShiftedSegment{TW, TD}"/> per segment of x.Length / sums.Length, its sum into sums[b].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PortableExpMaxShiftedBlocksCore<TW, TD>(ReadOnlySpan<double> x, double scale, Span<double> y, Span<double> sums)
+        where TW : struct, ISimd64<TD> where TD : struct
     {
-        int n = x.Length, w = TW.Count64, nv = n - n % w, j0;
-        if (n == 0) return 0;
+        int blocks = sums.Length, len = x.Length / blocks;
         ref double xr = ref MemoryMarshal.GetReference(x);
         ref double yr = ref MemoryMarshal.GetReference(y);
+        ref double sr = ref MemoryMarshal.GetReference(sums);
+        for (int b = 0; b < blocks; b++) Unsafe.Add(ref sr, b) = ExpMaxShiftedSegment<TW, TD>(ref Unsafe.Add(ref xr, b * len), scale, ref Unsafe.Add(ref yr, b * len), len);
+    }
+
+    // One row of n numerators at xr → yr (see PortableExpMaxShiftedCore); returns their sum.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ExpMaxShiftedSegment<TW, TD>(ref double xr, double scale, ref double yr, int n) where TW : struct, ISimd64<TD> where TD : struct
+    {
+        int w = TW.Count64, nv = n - n % w, j0;
+        if (n == 0) return 0;
         double max = double.NegativeInfinity;
         if (nv > 0)
         {
@@ -65,7 +80,7 @@ public static partial class Softmax
             for (j0 = w; j0 < nv; j0 += w) vm = TW.Max(vm, TW.Load(ref xr, (nuint)j0));
             max = Math.Max(max, TW.MaxAcross(vm));
         }
-        for (int j = nv; j < n; j++) max = Math.Max(max, x[j]);
+        for (int j = nv; j < n; j++) max = Math.Max(max, Unsafe.Add(ref xr, j));
         max *= scale;
         TD vscale = TW.Create(scale), vnegMax = TW.Create(-max), vsum = TW.Zero64;
         for (j0 = 0; j0 < nv; j0 += w)
@@ -75,7 +90,7 @@ public static partial class Softmax
             TW.Store(e, ref yr, (nuint)j0);
         }
         double sum = TW.Sum(vsum);
-        for (int j = nv; j < n; j++) sum += y[j] = Math.Exp(x[j] * scale - max);
+        for (int j = nv; j < n; j++) sum += Unsafe.Add(ref yr, j) = Math.Exp(Unsafe.Add(ref xr, j) * scale - max);
         return sum;
     }
 }

@@ -32,4 +32,11 @@ public static partial class Softmax
         for (int i = 0; i < x.Length; i++) sum += y[i] = Math.Exp(x[i] * scale - max);
         return sum;
     }
+
+    /// <summary>Reference: <see cref="ScalarExpMaxShiftedCore"/> per segment of x.Length / sums.Length, its sum into sums[b].</summary>
+    internal static void ScalarExpMaxShiftedBlocksCore(ReadOnlySpan<double> x, double scale, Span<double> y, Span<double> sums)
+    {
+        int len = x.Length / sums.Length;
+        for (int b = 0; b < sums.Length; b++) sums[b] = ScalarExpMaxShiftedCore(x.Slice(b * len, len), scale, y.Slice(b * len, len));
+    }
 }

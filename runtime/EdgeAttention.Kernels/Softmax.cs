@@ -59,6 +59,45 @@ public static partial class Softmax
         return RunExpMaxShifted(variant, x, scale, y);
     }
 
+    /// <summary>
+    /// <see cref="ExpMaxShifted(ReadOnlySpan{double}, double, Span{double})"/> over blocks = sums.Length equal
+    /// segments in one call (e.g. one per attention head): segment b of x [blocks × len] gives
+    /// y_b[j] = exp(scale·x_b[j] − scale·max x_b) and sums[b] = Σ_j y_b[j], exactly as the single-row kernel gives them
+    /// for that segment. x may be y. Dispatched variant.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ExpMaxShiftedBlocks(ReadOnlySpan<double> x, double scale, Span<double> y, Span<double> sums)
+    {
+        CheckBlocks(x.Length, y.Length, sums.Length);
+        RunExpMaxShiftedBlocks(KernelDispatch.Float32, x, scale, y, sums);
+    }
+
+    /// <summary>Softmax.ExpMaxShiftedBlocks with an explicit variant.</summary>
+    public static void ExpMaxShiftedBlocks(KernelVariant variant, ReadOnlySpan<double> x, double scale, Span<double> y, Span<double> sums)
+    {
+        KernelDispatch.RequireFloat32(variant, "Softmax.ExpMaxShiftedBlocks");
+        CheckBlocks(x.Length, y.Length, sums.Length);
+        RunExpMaxShiftedBlocks(variant, x, scale, y, sums);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckBlocks(int x, int y, int blocks)
+    {
+        KernelChecks.SameLength(x, y, "Softmax.ExpMaxShiftedBlocks", "x", "y");
+        KernelChecks.Blocks(blocks, x, "Softmax.ExpMaxShiftedBlocks", "x (blocks = sums.Length)");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunExpMaxShiftedBlocks(KernelVariant variant, ReadOnlySpan<double> x, double scale, Span<double> y, Span<double> sums)
+    {
+        switch (variant)
+        {
+            case KernelVariant.Vector256: PortableExpMaxShiftedBlocksCore<W256, Vector256<double>>(x, scale, y, sums); break;
+            case KernelVariant.Vector128: PortableExpMaxShiftedBlocksCore<W128, Vector128<double>>(x, scale, y, sums); break;
+            default: ScalarExpMaxShiftedBlocksCore(x, scale, y, sums); break;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double RunExpMaxShifted(KernelVariant variant, ReadOnlySpan<double> x, double scale, Span<double> y) => variant switch
     {

@@ -12,14 +12,34 @@ public static partial class VecMat
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PortableCore<TW, TV, TD>(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide)
+        where TW : struct, ISimd<TV>, ISimd64<TD> where TV : struct where TD : struct =>
+        PortableBlock<TW, TV, TD>(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y),
+            ref MemoryMarshal.GetReference(yWide), x.Length, y.Length, !yWide.IsEmpty);
+
+    /// <summary>Float32 blocks: <see cref="PortableBlock{TW, TV, TD}"/> per block, the references advanced by a block's W, x and y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PortableBlocksCore<TW, TV, TD>(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide, int blocks)
         where TW : struct, ISimd<TV>, ISimd64<TD> where TV : struct where TD : struct
     {
-        int rows = x.Length, cols = y.Length, wf = TW.Count, wd = TW.Count64, cv = cols - cols % wf, j0 = 0;
+        int rows = x.Length / blocks, cols = y.Length / blocks, size = rows * cols;
+        bool wide = !yWide.IsEmpty;
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        bool wide = !yWide.IsEmpty;
         ref double ywr = ref MemoryMarshal.GetReference(yWide);
+        for (int b = 0; b < blocks; b++)
+        {
+            PortableBlock<TW, TV, TD>(ref Unsafe.Add(ref wr, b * size), ref Unsafe.Add(ref xr, b * rows), ref Unsafe.Add(ref yr, b * cols),
+                ref Unsafe.Add(ref ywr, wide ? b * cols : 0), rows, cols, wide);
+        }
+    }
+
+    // One float32 product y = xᵀW, W [rows, cols] at wr (see PortableCore); yWide at ywr only when wide.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PortableBlock<TW, TV, TD>(ref float wr, ref float xr, ref float yr, ref double ywr, int rows, int cols, bool wide)
+        where TW : struct, ISimd<TV>, ISimd64<TD> where TV : struct where TD : struct
+    {
+        int wf = TW.Count, wd = TW.Count64, cv = cols - cols % wf, j0 = 0;
         for (; j0 < cv; j0 += wf)
         {
             TV s0 = TW.Zero, s1 = TW.Zero, s2 = TW.Zero, s3 = TW.Zero;
@@ -46,8 +66,8 @@ public static partial class VecMat
         {
             float s = 0;
             for (int i = 0; i < rows; i++) s += Unsafe.Add(ref xr, i) * Unsafe.Add(ref wr, i * cols + j);
-            y[j] = s;
-            if (wide) yWide[j] = s;
+            Unsafe.Add(ref yr, j) = s;
+            if (wide) Unsafe.Add(ref ywr, j) = s;
         }
     }
 
@@ -57,14 +77,35 @@ public static partial class VecMat
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PortableCore<TW, TD>(ReadOnlySpan<double> w, ReadOnlySpan<double> x, double scale, ReadOnlySpan<double> divisor, Span<double> y)
-        where TW : struct, ISimd64<TD> where TD : struct
+        where TW : struct, ISimd64<TD> where TD : struct =>
+        PortableBlock<TW, TD>(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y),
+            ref MemoryMarshal.GetReference(divisor), x.Length, y.Length, scale, !divisor.IsEmpty);
+
+    /// <summary>Float64 blocks: <see cref="PortableBlock{TW, TD}"/> per block with scale = scales[b] (1 when empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PortableBlocksCore<TW, TD>(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> scales, ReadOnlySpan<double> divisor,
+        Span<double> y, int blocks) where TW : struct, ISimd64<TD> where TD : struct
     {
-        int rows = x.Length, cols = y.Length, wd = TW.Count64, cv = cols - cols % wd, j0 = 0;
+        int rows = x.Length / blocks, cols = y.Length / blocks, size = rows * cols;
+        bool divide = !divisor.IsEmpty, scaled = !scales.IsEmpty;
         ref double wr = ref MemoryMarshal.GetReference(w);
         ref double xr = ref MemoryMarshal.GetReference(x);
         ref double yr = ref MemoryMarshal.GetReference(y);
         ref double dr = ref MemoryMarshal.GetReference(divisor);
-        bool divide = !divisor.IsEmpty;
+        ref double sr = ref MemoryMarshal.GetReference(scales);
+        for (int b = 0; b < blocks; b++)
+        {
+            PortableBlock<TW, TD>(ref Unsafe.Add(ref wr, b * size), ref Unsafe.Add(ref xr, b * rows), ref Unsafe.Add(ref yr, b * cols),
+                ref Unsafe.Add(ref dr, divide ? b * cols : 0), rows, cols, scaled ? Unsafe.Add(ref sr, b) : 1.0, divide);
+        }
+    }
+
+    // One float64 product y = scale·(xᵀW) ⊘ divisor, W [rows, cols] at wr (see PortableCore); divisor read only when divide.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PortableBlock<TW, TD>(ref double wr, ref double xr, ref double yr, ref double dr, int rows, int cols, double scale, bool divide)
+        where TW : struct, ISimd64<TD> where TD : struct
+    {
+        int wd = TW.Count64, cv = cols - cols % wd, j0 = 0;
         TD vscale = TW.Create(scale);
         for (; j0 < cv; j0 += wd)
         {
@@ -88,7 +129,7 @@ public static partial class VecMat
         {
             double s = 0;
             for (int i = 0; i < rows; i++) s += Unsafe.Add(ref xr, i) * Unsafe.Add(ref wr, i * cols + j);
-            y[j] = divide ? s * scale / divisor[j] : s * scale;
+            Unsafe.Add(ref yr, j) = divide ? s * scale / Unsafe.Add(ref dr, j) : s * scale;
         }
     }
 }

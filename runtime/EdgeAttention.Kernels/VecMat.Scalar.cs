@@ -26,4 +26,26 @@ public static partial class VecMat
             y[j] = divisor.IsEmpty ? s * scale : s * scale / divisor[j];
         }
     }
+
+    /// <summary>Reference: <see cref="ScalarCore(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{double})"/> per block.</summary>
+    internal static void ScalarBlocksCore(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide, int blocks)
+    {
+        int rows = x.Length / blocks, cols = y.Length / blocks;
+        for (int b = 0; b < blocks; b++)
+        {
+            ScalarCore(w.Slice(b * rows * cols, rows * cols), x.Slice(b * rows, rows), y.Slice(b * cols, cols),
+                yWide.IsEmpty ? default : yWide.Slice(b * cols, cols));
+        }
+    }
+
+    /// <summary>Reference: <see cref="ScalarCore(ReadOnlySpan{double}, ReadOnlySpan{double}, double, ReadOnlySpan{double}, Span{double})"/> per block, scale = scales[b] (1 when empty).</summary>
+    internal static void ScalarBlocksCore(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> scales, ReadOnlySpan<double> divisor, Span<double> y, int blocks)
+    {
+        int rows = x.Length / blocks, cols = y.Length / blocks;
+        for (int b = 0; b < blocks; b++)
+        {
+            ScalarCore(w.Slice(b * rows * cols, rows * cols), x.Slice(b * rows, rows), scales.IsEmpty ? 1.0 : scales[b],
+                divisor.IsEmpty ? default : divisor.Slice(b * cols, cols), y.Slice(b * cols, cols));
+        }
+    }
 }

@@ -53,6 +53,84 @@ public static partial class VecMat
         Run(variant, w, x, scale, divisor, y);
     }
 
+    /// <summary>
+    /// Block-diagonal float32 VecMat: <paramref name="blocks"/> independent products in one call (e.g. one per
+    /// attention head), y_b[j] = Σ_i x_b[i]·W_b[i, j] with W [blocks, rows, cols], x [blocks, rows], y [blocks, cols]
+    /// (rows = x.Length / blocks, cols = y.Length / blocks); yWide empty or [y.Length] receives y widened. Each block
+    /// is computed exactly as <see cref="Compute(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{double})"/>
+    /// computes it alone (same results), without a call per block. Dispatched variant.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ComputeBlocks(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide, int blocks)
+    {
+        CheckBlocks(w.Length, x.Length, y.Length, yWide.Length, 0, blocks);
+        RunBlocks(KernelDispatch.Float32, w, x, y, yWide, blocks);
+    }
+
+    /// <summary>Block-diagonal float32 VecMat with an explicit variant.</summary>
+    public static void ComputeBlocks(KernelVariant variant, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide, int blocks)
+    {
+        KernelDispatch.RequireFloat32(variant, "VecMat.ComputeBlocks");
+        CheckBlocks(w.Length, x.Length, y.Length, yWide.Length, 0, blocks);
+        RunBlocks(variant, w, x, y, yWide, blocks);
+    }
+
+    /// <summary>
+    /// Block-diagonal float64 VecMat: y_b[j] = scales[b]·(Σ_i x_b[i]·W_b[i, j]) / divisor_b[j] for each of
+    /// <paramref name="blocks"/> blocks, W [blocks, rows, cols], x [blocks, rows], y and divisor [blocks, cols];
+    /// scales empty (1) or [blocks], divisor empty (no division) or [y.Length]. Each block as
+    /// <see cref="Compute(ReadOnlySpan{double}, ReadOnlySpan{double}, double, ReadOnlySpan{double}, Span{double})"/>
+    /// with scale = scales[b]. Dispatched variant.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ComputeBlocks(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> scales, ReadOnlySpan<double> divisor, Span<double> y, int blocks)
+    {
+        CheckBlocks(w.Length, x.Length, y.Length, divisor.Length, scales.Length, blocks);
+        RunBlocks(KernelDispatch.Float32, w, x, scales, divisor, y, blocks);
+    }
+
+    /// <summary>Block-diagonal float64 VecMat with an explicit variant.</summary>
+    public static void ComputeBlocks(KernelVariant variant, ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> scales, ReadOnlySpan<double> divisor,
+        Span<double> y, int blocks)
+    {
+        KernelDispatch.RequireFloat32(variant, "VecMat.ComputeBlocks");
+        CheckBlocks(w.Length, x.Length, y.Length, divisor.Length, scales.Length, blocks);
+        RunBlocks(variant, w, x, scales, divisor, y, blocks);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckBlocks(int w, int x, int y, int extra, int scales, int blocks)
+    {
+        KernelChecks.Blocks(blocks, x, "VecMat.ComputeBlocks", "x");
+        KernelChecks.Blocks(blocks, y, "VecMat.ComputeBlocks", "y");
+        KernelChecks.Elements(w, (long)x * (y / blocks), "VecMat.ComputeBlocks", "w", "[blocks, x.Length / blocks, y.Length / blocks]");
+        if (extra != 0) KernelChecks.SameLength(extra, y, "VecMat.ComputeBlocks", "the float64 copy / divisor", "y");
+        if (scales != 0) KernelChecks.SameLength(scales, blocks, "VecMat.ComputeBlocks", "scales", "blocks");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunBlocks(KernelVariant variant, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, Span<double> yWide, int blocks)
+    {
+        switch (variant)
+        {
+            case KernelVariant.Vector256: PortableBlocksCore<W256, Vector256<float>, Vector256<double>>(w, x, y, yWide, blocks); break;
+            case KernelVariant.Vector128: PortableBlocksCore<W128, Vector128<float>, Vector128<double>>(w, x, y, yWide, blocks); break;
+            default: ScalarBlocksCore(w, x, y, yWide, blocks); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunBlocks(KernelVariant variant, ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> scales, ReadOnlySpan<double> divisor,
+        Span<double> y, int blocks)
+    {
+        switch (variant)
+        {
+            case KernelVariant.Vector256: PortableBlocksCore<W256, Vector256<double>>(w, x, scales, divisor, y, blocks); break;
+            case KernelVariant.Vector128: PortableBlocksCore<W128, Vector128<double>>(w, x, scales, divisor, y, blocks); break;
+            default: ScalarBlocksCore(w, x, scales, divisor, y, blocks); break;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Check(int w, int x, int y, int extra)
     {

@@ -102,19 +102,20 @@ public static class SessionMemory
         if (mode == LandmarkMode.Window)
             return 6 * ArrayBytes(n * d, 4) + WindowBytes(c);   // q, k, v rings and window copies, then a WindowAttention
         // Continual Nyström (fixed or continual landmarks): rings, landmark system, term caches, running sums.
-        long total = ArrayBytes(ring, 4) + ArrayBytes(ring, 8) + ArrayBytes(dh, 8)          // k ring, v ring (float64), v row
+        long total = ArrayBytes(ring, 4) + ArrayBytes(ring, 8)                                  // k ring, v ring (float64) [n, d]
             + (retroactive ? ArrayBytes(ring, 4) : 0)                                          // q ring
-            + 3 * ArrayBytes(h * m * dh, 4) + ArrayBytes(h * m * m, 4) + ArrayBytes(h * m * m, 8) // landmarks, A, G
+            + 5 * ArrayBytes(h * m * dh, 4) + ArrayBytes(h * m * m, 4) + ArrayBytes(h * m * m, 8) // landmarks (and transposed), A, G
             + ArrayBytes(h * n * m, 4) + 2 * ArrayBytes(h * n * m, 8)                          // key scores, term cache
             + (retroactive ? ArrayBytes(h * n * m, 4) + ArrayBytes(h * n * m, 8) : 0)         // query scores, P rows
             + 3 * ArrayBytes(h * m, 8) + ArrayBytes(h * m * dh, 8) + ArrayBytes(h * m, 8)      // shift/phi/peak, acc, built
-            + 2 * ArrayBytes(m, 4) + ArrayBytes(n, 4)                                          // row scratch
-            + ArrayBytes(dh, 8) + ArrayBytes(m, 8) + ArrayBytes(m * dh, 8) + ArrayBytes(m, 8) + ArrayBytes(n, 8)
-            + 2 * ArrayBytes(m, 4) + ArrayBytes(m, 1)
+            + ArrayBytes(h, 8)                                                                 // refresh due per head
+            + ArrayBytes(h * m, 4) + 5 * ArrayBytes(h * m, 8) + ArrayBytes(h, 8) + 2 * ArrayBytes(d, 8) // all-heads step scratch
+            + ArrayBytes(h * m, 1)                                                             // rebuild flags
+            + ArrayBytes(n * dh, 4) + ArrayBytes(n * dh, 8) + ArrayBytes(n * m, 4) + ArrayBytes(n, 4) + ArrayBytes(m, 4) // rare-path scratch
+            + ArrayBytes(n, 8) + ArrayBytes(m, 8) + ArrayBytes(dh, 8) + ArrayBytes(m * dh, 8)
             + InverseBytes(m)
             + ArrayBytes(n, 4) + ArrayBytes(n, 1)                                              // segment of each offset
-            + (mode == LandmarkMode.Continual ? 2 * ArrayBytes(d, 8) : 0)                      // running sums
-            + 2 * ArrayBytes(h * dh * m, 4) + 5 * ArrayBytes(m, 8) + ArrayBytes(dh, 8) + ArrayBytes(m, 4) + ArrayBytes(h, 8); // fused step
+            + (mode == LandmarkMode.Continual ? 2 * ArrayBytes(d, 8) : 0);                     // running sums
         return total;
     }
 

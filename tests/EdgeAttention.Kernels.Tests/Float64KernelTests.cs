@@ -194,6 +194,142 @@ public class Float64KernelTests
         }
     }
 
+    /// <summary>The block (all-heads) kernels against the scalar reference and, per block, against the single-block call.</summary>
+    private static readonly (int Blocks, int Rows, int Cols)[] BlockShapes =
+        [(1, 0, 3), (1, 5, 0), (1, 8, 8), (2, 3, 5), (3, 12, 8), (3, 8, 12), (4, 7, 6), (5, 5, 7), (16, 12, 8), (16, 8, 12), (7, 9, 11), (2, 16, 17)];
+
+    [Theory, MemberData(nameof(TestData.FloatVariants), MemberType = typeof(TestData))]
+    public void VecMatBlocksFloat32MatchScalarAndTheSingleBlockKernel(KernelVariant v)
+    {
+        foreach ((int blocks, int rows, int cols) in BlockShapes)
+        {
+            float[] w = TestData.Floats(blocks * 1000 + rows * 10 + cols, blocks * rows * cols, offset: 1), x = TestData.Floats(cols + 7, blocks * rows, offset: 2);
+            float[] a = new float[blocks * cols], b = new float[blocks * cols], one = new float[cols];
+            double[] aw = new double[blocks * cols];
+            VecMat.ComputeBlocks(v, w.AsSpan(1), x.AsSpan(2), a, aw, blocks);
+            VecMat.ComputeBlocks(KernelVariant.Scalar, w.AsSpan(1), x.AsSpan(2), b, default, blocks);
+            TestData.Close(a, b, k =>
+            {
+                int g = k / Math.Max(cols, 1), j = k % Math.Max(cols, 1);
+                double abs = 0;
+                for (int i = 0; i < rows; i++) abs += Math.Abs((double)x[2 + g * rows + i] * w[1 + g * rows * cols + i * cols + j]);
+                return 2 * TestData.SumTolerance(rows, abs);
+            }, $"VecMat.ComputeBlocks float32 {v} {blocks}x{rows}x{cols}");
+            for (int k = 0; k < a.Length; k++) Assert.Equal((double)a[k], aw[k]);
+            for (int g = 0; g < blocks; g++)
+            {
+                VecMat.Compute(v, w.AsSpan(1 + g * rows * cols, rows * cols), x.AsSpan(2 + g * rows, rows), one, default);
+                TestData.BitEqual(a.AsSpan(g * cols, cols).ToArray(), one, $"VecMat.ComputeBlocks float32 {v} {blocks}x{rows}x{cols} block {g} vs Compute");
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(TestData.FloatVariants), MemberType = typeof(TestData))]
+    public void VecMatBlocksFloat64MatchScalarAndTheSingleBlockKernel(KernelVariant v)
+    {
+        foreach ((int blocks, int rows, int cols) in BlockShapes)
+        {
+            double[] w = Doubles(blocks * 1000 + rows * 10 + cols, blocks * rows * cols, offset: 1), x = Doubles(cols + 5, blocks * rows, offset: 3);
+            double[] div = Doubles(rows + 11, blocks * cols, 0.5, 2), scales = Doubles(blocks, blocks, 0.5, 2);
+            double[] a = new double[blocks * cols], b = new double[blocks * cols], one = new double[cols];
+            foreach ((bool scaled, bool divide) in new[] { (false, false), (true, false), (false, true), (true, true) })
+            {
+                ReadOnlySpan<double> d = divide ? div : default, sc = scaled ? scales : default;
+                VecMat.ComputeBlocks(v, w.AsSpan(1), x.AsSpan(3), sc, d, a, blocks);
+                VecMat.ComputeBlocks(KernelVariant.Scalar, w.AsSpan(1), x.AsSpan(3), sc, d, b, blocks);
+                Close(a, b, k =>
+                {
+                    int g = k / Math.Max(cols, 1), j = k % Math.Max(cols, 1);
+                    double abs = 0;
+                    for (int i = 0; i < rows; i++) abs += Math.Abs(x[3 + g * rows + i] * w[1 + g * rows * cols + i * cols + j]);
+                    return (rows + 6) * Eps64 * abs * 2 * (scaled ? scales[g] : 1) / (divide ? div[k] : 1) + 1e-300;
+                }, $"VecMat.ComputeBlocks float64 {v} {blocks}x{rows}x{cols} scaled={scaled} divide={divide}");
+                for (int g = 0; g < blocks; g++)
+                {
+                    VecMat.Compute(v, w.AsSpan(1 + g * rows * cols, rows * cols), x.AsSpan(3 + g * rows, rows), scaled ? scales[g] : 1.0,
+                        divide ? div.AsSpan(g * cols, cols) : default, one);
+                    Assert.Equal(one, a.AsSpan(g * cols, cols).ToArray());
+                }
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(TestData.FloatVariants), MemberType = typeof(TestData))]
+    public void Rank2UpdateBlocksMatchScalarAndTheSingleBlockKernel(KernelVariant v)
+    {
+        foreach ((int blocks, int m, int d) in BlockShapes)
+        {
+            int rows = blocks * m;
+            double[] x = Doubles(d, blocks * d, offset: 1), y = Doubles(d + 50, blocks * d, offset: 2), a = Doubles(m, rows), b = Doubles(m + 9, rows);
+            double[] f = Doubles(m + 3, rows, 0, 1);
+            for (int j = 0; j < rows; j += 2) f[j] = 1.0;                   // rows whose shift did not move
+            foreach (bool factors in new[] { false, true })
+            {
+                double[] acc1 = Doubles(rows * 64 + d, rows * d), acc2 = (double[])acc1.Clone(), before = (double[])acc1.Clone();
+                ReadOnlySpan<double> fs = factors ? f : default;
+                Rank2Update.ComputeBlocks(v, acc1, fs, a, x.AsSpan(1), b, y.AsSpan(2), blocks);
+                Rank2Update.ComputeBlocks(KernelVariant.Scalar, acc2, fs, a, x.AsSpan(1), b, y.AsSpan(2), blocks);
+                Close(acc1, acc2, k =>
+                {
+                    int r = k / d, c = k % d, g = r / m;
+                    double fr = factors ? f[r] : 1;
+                    return 4 * Eps64 * (Math.Abs(fr * before[k]) + Math.Abs(a[r] * x[1 + g * d + c]) + Math.Abs(b[r] * y[2 + g * d + c]));
+                }, $"Rank2Update.ComputeBlocks {v} {blocks}x{m}x{d} factors={factors}");
+                for (int g = 0; g < blocks; g++)
+                {
+                    double[] one = before.AsSpan(g * m * d, m * d).ToArray();
+                    Rank2Update.Compute(v, one, factors ? f.AsSpan(g * m, m) : default, a.AsSpan(g * m, m), x.AsSpan(1 + g * d, d), b.AsSpan(g * m, m), y.AsSpan(2 + g * d, d));
+                    Assert.Equal(one, acc1.AsSpan(g * m * d, m * d).ToArray());
+                }
+            }
+            // f given with every f_r = 1 gives the bits of f empty.
+            double[] ones = Enumerable.Repeat(1.0, rows).ToArray(), acc3 = Doubles(rows * 64 + d, rows * d), acc4 = (double[])acc3.Clone();
+            Rank2Update.ComputeBlocks(v, acc3, ones, a, x.AsSpan(1), b, y.AsSpan(2), blocks);
+            Rank2Update.ComputeBlocks(v, acc4, default, a, x.AsSpan(1), b, y.AsSpan(2), blocks);
+            Assert.Equal(acc4, acc3);
+        }
+    }
+
+    [Theory, MemberData(nameof(TestData.FloatVariants), MemberType = typeof(TestData))]
+    public void SoftmaxExpMaxShiftedBlocksMatchScalarAndTheSingleRowKernel(KernelVariant v)
+    {
+        foreach ((int blocks, int len, _) in BlockShapes)
+        {
+            double[] x = Doubles(blocks * 31 + len, blocks * len, -30, 30, 1), a = new double[blocks * len], b = new double[blocks * len];
+            double[] sa = new double[blocks], sb = new double[blocks];
+            Softmax.ExpMaxShiftedBlocks(v, x.AsSpan(1), 0.3, a, sa);
+            Softmax.ExpMaxShiftedBlocks(KernelVariant.Scalar, x.AsSpan(1), 0.3, b, sb);
+            Close(a, b, i => 1e-11 * b[i], $"Softmax.ExpMaxShiftedBlocks {v} {blocks}x{len}");
+            Close(sa, sb, g => (len + 4) * 1e-11 * sb[g], $"Softmax.ExpMaxShiftedBlocks sums {v} {blocks}x{len}");
+            for (int g = 0; g < blocks; g++)
+            {
+                double[] one = new double[len];
+                Assert.Equal(Softmax.ExpMaxShifted(v, x.AsSpan(1 + g * len, len), 0.3, one), sa[g]);
+                Assert.Equal(one, a.AsSpan(g * len, len).ToArray());
+            }
+            double[] z = x.AsSpan(1).ToArray(), sz = new double[blocks];
+            Softmax.ExpMaxShiftedBlocks(v, z, 0.3, z, sz);                 // in place
+            Assert.Equal(a, z);
+            Assert.Equal(sa, sz);
+        }
+    }
+
+    [Fact]
+    public void BlockKernelsRejectBadBlockCountsWithOneLineErrors()
+    {
+        double[] d6 = new double[6], d4 = new double[4], d12 = new double[12], d24 = new double[24];
+        float[] f6 = new float[6], f4 = new float[4], f12 = new float[12];
+        Assert.Throws<ArgumentException>(() => VecMat.ComputeBlocks(f12, f6, f4, default, 0));
+        Assert.Throws<ArgumentException>(() => VecMat.ComputeBlocks(f12, f6, f4, default, 4));          // 6 rows not in 4 blocks
+        Assert.Throws<ArgumentException>(() => VecMat.ComputeBlocks(f6, f4, f6, default, 2));           // w needs 2 blocks × 2 × 3 = 12
+        Assert.Throws<ArgumentException>(() => VecMat.ComputeBlocks(d6, d6, default, default, d4, 2));  // w needs 2 blocks × 3 × 2 = 12
+        Assert.Throws<ArgumentException>(() => VecMat.ComputeBlocks(d12, d6, d4, default, d4, 2));      // scales [4] for 2 blocks
+        Assert.Throws<ArgumentException>(() => Rank2Update.ComputeBlocks(d24, default, d6, d4, d6, d4, 4));
+        Assert.Throws<ArgumentException>(() => Softmax.ExpMaxShiftedBlocks(d6, 1, d6, d4));
+        var e = Assert.Throws<ArgumentException>(() => Rank2Update.ComputeBlocks(d12, default, d6, d4, d6, d4, 0));
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
     [Theory, MemberData(nameof(TestData.FloatVariants), MemberType = typeof(TestData))]
     public void PrecisionWidenAddAndNarrowAreExact(KernelVariant v)
     {
