@@ -40,35 +40,36 @@ public static partial class Rank2Update
         }
     }
 
-    // m rows of d columns at accr (see PortableCore); f read only when factors.
+    // m rows of d columns at ar (see PortableCore); f read only when factors. Native-int column index, the row
+    // reference advanced by d per row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PortableRows<TW, TD>(ref double ar, ref double fr, bool factors, ref double aj0, ref double xr, ref double bj0, ref double yr, int m, int d)
         where TW : struct, ISimd64<TD> where TD : struct
     {
-        int w = TW.Count64, cv = d - d % w;
+        nint w = TW.Count64, dn = d, cv = dn - dn % w;
+        ref double row = ref ar;
         if (!factors)
         {
-            for (int j = 0; j < m; j++)
+            for (nint j = 0; j < m; j++)
             {
-                ref double row = ref Unsafe.Add(ref ar, j * d);
                 double aj = Unsafe.Add(ref aj0, j), bj = Unsafe.Add(ref bj0, j);
                 TD va = TW.Create(aj), nb = TW.Create(-bj);
-                int c = 0;
+                nint c = 0;
                 for (; c < cv; c += w)
                 {
                     TD s = TW.MultiplyAddEstimate(va, TW.Load(ref xr, (nuint)c), TW.Load(ref row, (nuint)c));
                     TW.Store(TW.MultiplyAddEstimate(nb, TW.Load(ref yr, (nuint)c), s), ref row, (nuint)c);
                 }
-                for (; c < d; c++) Unsafe.Add(ref row, c) += aj * Unsafe.Add(ref xr, c) - bj * Unsafe.Add(ref yr, c);
+                for (; c < dn; c++) Unsafe.Add(ref row, c) += aj * Unsafe.Add(ref xr, c) - bj * Unsafe.Add(ref yr, c);
+                row = ref Unsafe.Add(ref row, dn);
             }
             return;
         }
-        for (int j = 0; j < m; j++)
+        for (nint j = 0; j < m; j++)
         {
-            ref double row = ref Unsafe.Add(ref ar, j * d);
             double fj = Unsafe.Add(ref fr, j), aj = Unsafe.Add(ref aj0, j), bj = Unsafe.Add(ref bj0, j);
             TD va = TW.Create(aj), vb = TW.Create(bj);
-            int c = 0;
+            nint c = 0;
             if (fj != 1.0)
             {
                 TD vf = TW.Create(fj);
@@ -77,7 +78,7 @@ public static partial class Rank2Update
                     TD s = TW.Add(TW.Multiply(vf, TW.Load(ref row, (nuint)c)), TW.Multiply(va, TW.Load(ref xr, (nuint)c)));
                     TW.Store(TW.Subtract(s, TW.Multiply(vb, TW.Load(ref yr, (nuint)c))), ref row, (nuint)c);
                 }
-                for (; c < d; c++) Unsafe.Add(ref row, c) = fj * Unsafe.Add(ref row, c) + aj * Unsafe.Add(ref xr, c) - bj * Unsafe.Add(ref yr, c);
+                for (; c < dn; c++) Unsafe.Add(ref row, c) = fj * Unsafe.Add(ref row, c) + aj * Unsafe.Add(ref xr, c) - bj * Unsafe.Add(ref yr, c);
             }
             else
             {
@@ -87,8 +88,9 @@ public static partial class Rank2Update
                     TD s = TW.MultiplyAddEstimate(va, TW.Load(ref xr, (nuint)c), TW.Load(ref row, (nuint)c));
                     TW.Store(TW.MultiplyAddEstimate(nb, TW.Load(ref yr, (nuint)c), s), ref row, (nuint)c);
                 }
-                for (; c < d; c++) Unsafe.Add(ref row, c) += aj * Unsafe.Add(ref xr, c) - bj * Unsafe.Add(ref yr, c);   // as f empty, bit for bit
+                for (; c < dn; c++) Unsafe.Add(ref row, c) += aj * Unsafe.Add(ref xr, c) - bj * Unsafe.Add(ref yr, c);   // as f empty, bit for bit
             }
+            row = ref Unsafe.Add(ref row, dn);
         }
     }
 }

@@ -34,26 +34,35 @@ public static partial class VecMat
         }
     }
 
-    // One float32 product y = xᵀW, W [rows, cols] at wr (see PortableCore); yWide at ywr only when wide.
+    // One float32 product y = xᵀW, W [rows, cols] at wr (see PortableCore); yWide at ywr only when wide. Native-int
+    // indices and references advanced by four rows per pass (no sign extensions or index products in the loops: these
+    // products are 8–12 rows, called per attention head).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PortableBlock<TW, TV, TD>(ref float wr, ref float xr, ref float yr, ref double ywr, int rows, int cols, bool wide)
         where TW : struct, ISimd<TV>, ISimd64<TD> where TV : struct where TD : struct
     {
-        int wf = TW.Count, wd = TW.Count64, cv = cols - cols % wf, j0 = 0;
-        for (; j0 < cv; j0 += wf)
+        nint wf = TW.Count, wd = TW.Count64, c = cols, cv = c - c % wf, passes = rows >> 2, r4 = passes << 2;
+        nuint c1 = (nuint)c, c2 = 2 * c1, c3 = 3 * c1;
+        for (nint j0 = 0; j0 < cv; j0 += wf)
         {
             TV s0 = TW.Zero, s1 = TW.Zero, s2 = TW.Zero, s3 = TW.Zero;
-            int i = 0;
-            ref float wc = ref Unsafe.Add(ref wr, j0);   // W[i, j0], advanced by four rows per pass
-            for (; i + 3 < rows; i += 4)
+            ref float wc = ref Unsafe.Add(ref wr, j0);   // W[i, j0]
+            ref float xi = ref xr;                        // x[i]
+            for (nint p = passes; p > 0; p--)
             {
-                s0 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i)), TW.Load(ref wc, 0), s0);
-                s1 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 1)), TW.Load(ref wc, (nuint)cols), s1);
-                s2 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 2)), TW.Load(ref wc, (nuint)(2 * cols)), s2);
-                s3 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 3)), TW.Load(ref wc, (nuint)(3 * cols)), s3);
-                wc = ref Unsafe.Add(ref wc, 4 * cols);
+                s0 = TW.MultiplyAddEstimate(TW.Create(xi), TW.Load(ref wc, 0), s0);
+                s1 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xi, 1)), TW.Load(ref wc, c1), s1);
+                s2 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xi, 2)), TW.Load(ref wc, c2), s2);
+                s3 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xi, 3)), TW.Load(ref wc, c3), s3);
+                wc = ref Unsafe.Add(ref wc, 4 * c);
+                xi = ref Unsafe.Add(ref xi, 4);
             }
-            for (; i < rows; i++) s0 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i)), TW.Load(ref wr, (nuint)(i * cols + j0)), s0);
+            for (nint i = r4; i < rows; i++)
+            {
+                s0 = TW.MultiplyAddEstimate(TW.Create(xi), TW.Load(ref wc, 0), s0);
+                wc = ref Unsafe.Add(ref wc, c);
+                xi = ref Unsafe.Add(ref xi, 1);
+            }
             TW.Store(TW.Add(TW.Add(s0, s1), TW.Add(s2, s3)), ref yr, (nuint)j0);
             if (wide)
             {
@@ -62,10 +71,10 @@ public static partial class VecMat
                 TW.Store(hi, ref ywr, (nuint)(j0 + wd));
             }
         }
-        for (int j = cv; j < cols; j++)
+        for (nint j = cv; j < c; j++)
         {
             float s = 0;
-            for (int i = 0; i < rows; i++) s += Unsafe.Add(ref xr, i) * Unsafe.Add(ref wr, i * cols + j);
+            for (nint i = 0; i < rows; i++) s += Unsafe.Add(ref xr, i) * Unsafe.Add(ref wr, i * c + j);
             Unsafe.Add(ref yr, j) = s;
             if (wide) Unsafe.Add(ref ywr, j) = s;
         }
@@ -100,35 +109,43 @@ public static partial class VecMat
         }
     }
 
-    // One float64 product y = scale·(xᵀW) ⊘ divisor, W [rows, cols] at wr (see PortableCore); divisor read only when divide.
+    // One float64 product y = scale·(xᵀW) ⊘ divisor, W [rows, cols] at wr (see PortableCore); divisor read only when
+    // divide. Loops as in the float32 block.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PortableBlock<TW, TD>(ref double wr, ref double xr, ref double yr, ref double dr, int rows, int cols, double scale, bool divide)
         where TW : struct, ISimd64<TD> where TD : struct
     {
-        int wd = TW.Count64, cv = cols - cols % wd, j0 = 0;
+        nint wd = TW.Count64, c = cols, cv = c - c % wd, passes = rows >> 2, r4 = passes << 2;
+        nuint c1 = (nuint)c, c2 = 2 * c1, c3 = 3 * c1;
         TD vscale = TW.Create(scale);
-        for (; j0 < cv; j0 += wd)
+        for (nint j0 = 0; j0 < cv; j0 += wd)
         {
             TD s0 = TW.Zero64, s1 = TW.Zero64, s2 = TW.Zero64, s3 = TW.Zero64;
-            int i = 0;
-            ref double wc = ref Unsafe.Add(ref wr, j0);   // W[i, j0], advanced by four rows per pass
-            for (; i + 3 < rows; i += 4)
+            ref double wc = ref Unsafe.Add(ref wr, j0);   // W[i, j0]
+            ref double xi = ref xr;                        // x[i]
+            for (nint p = passes; p > 0; p--)
             {
-                s0 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i)), TW.Load(ref wc, 0), s0);
-                s1 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 1)), TW.Load(ref wc, (nuint)cols), s1);
-                s2 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 2)), TW.Load(ref wc, (nuint)(2 * cols)), s2);
-                s3 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i + 3)), TW.Load(ref wc, (nuint)(3 * cols)), s3);
-                wc = ref Unsafe.Add(ref wc, 4 * cols);
+                s0 = TW.MultiplyAddEstimate(TW.Create(xi), TW.Load(ref wc, 0), s0);
+                s1 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xi, 1)), TW.Load(ref wc, c1), s1);
+                s2 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xi, 2)), TW.Load(ref wc, c2), s2);
+                s3 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xi, 3)), TW.Load(ref wc, c3), s3);
+                wc = ref Unsafe.Add(ref wc, 4 * c);
+                xi = ref Unsafe.Add(ref xi, 4);
             }
-            for (; i < rows; i++) s0 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xr, i)), TW.Load(ref wr, (nuint)(i * cols + j0)), s0);
+            for (nint i = r4; i < rows; i++)
+            {
+                s0 = TW.MultiplyAddEstimate(TW.Create(xi), TW.Load(ref wc, 0), s0);
+                wc = ref Unsafe.Add(ref wc, c);
+                xi = ref Unsafe.Add(ref xi, 1);
+            }
             TD s = TW.Multiply(TW.Add(TW.Add(s0, s1), TW.Add(s2, s3)), vscale);
             if (divide) s = TW.Divide(s, TW.Load(ref dr, (nuint)j0));
             TW.Store(s, ref yr, (nuint)j0);
         }
-        for (int j = cv; j < cols; j++)
+        for (nint j = cv; j < c; j++)
         {
             double s = 0;
-            for (int i = 0; i < rows; i++) s += Unsafe.Add(ref xr, i) * Unsafe.Add(ref wr, i * cols + j);
+            for (nint i = 0; i < rows; i++) s += Unsafe.Add(ref xr, i) * Unsafe.Add(ref wr, i * c + j);
             Unsafe.Add(ref yr, j) = divide ? s * scale / Unsafe.Add(ref dr, j) : s * scale;
         }
     }
