@@ -20,7 +20,7 @@ public static partial class Rank2Update
             ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(y), a.Length, x.Length);
 
     /// <summary>Grouped rows: <see cref="PortableRows{TW, TD}"/> per block, with the block's rows of acc, f, a, b and its x, y.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]   // one call per step for all blocks: its own register allocation
     internal static void PortableBlocksCore<TW, TD>(Span<double> acc, ReadOnlySpan<double> f, ReadOnlySpan<double> a, ReadOnlySpan<double> x, ReadOnlySpan<double> b,
         ReadOnlySpan<double> y, int blocks) where TW : struct, ISimd64<TD> where TD : struct
     {

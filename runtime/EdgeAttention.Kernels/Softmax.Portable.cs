@@ -56,7 +56,7 @@ public static partial class Softmax
         ExpMaxShiftedSegment<TW, TD>(ref MemoryMarshal.GetReference(x), scale, ref MemoryMarshal.GetReference(y), x.Length);
 
     /// <summary>Segments: <see cref="ExpMaxShiftedSegment{TW, TD}"/> per segment of x.Length / sums.Length, its sum into sums[b].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]   // one call per step for all blocks: its own register allocation
     internal static void PortableExpMaxShiftedBlocksCore<TW, TD>(ReadOnlySpan<double> x, double scale, Span<double> y, Span<double> sums)
         where TW : struct, ISimd64<TD> where TD : struct
     {
