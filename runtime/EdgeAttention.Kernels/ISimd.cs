@@ -107,6 +107,10 @@ internal interface ISimd64<TD> where TD : struct
     static abstract double Sum(TD a);
     /// <summary>max over lanes, lane 0 first (Math.Max per lane: NaN propagates).</summary>
     static abstract double MaxAcross(TD a);
+    /// <summary>Per lane the platform maximum (x64 maxpd, arm64 fmax): the larger operand for non-NaN lanes (either zero for ±0); NaN lanes unspecified.</summary>
+    static abstract TD MaxNative(TD a, TD b);
+    /// <summary>The largest lane by <see cref="MaxNative"/> (non-NaN lanes: the maximum, up to the sign of a zero).</summary>
+    static abstract double MaxAcrossNative(TD a);
 
     /// <summary>Per lane mask a &gt; b.</summary>
     static abstract TD GreaterThan(TD a, TD b);

@@ -47,7 +47,8 @@ public static partial class Softmax
     }
 
     /// <summary>
-    /// Float64 softmax numerators y[j] = exp(scale·x[j] − scale·max x), returns Σ y: lane-group max, then per lane
+    /// Float64 softmax numerators y[j] = exp(scale·x[j] − scale·max x), returns Σ y: lane-group max (platform max
+    /// with a NaN check, the same results as Math.Max), then per lane
     /// group e = <see cref="Exp64.Lanes{TW, TD}"/>(x·scale − scale·max) (one fused multiply-add) accumulated in one
     /// vector sum; Math.Exp tail. Max and sum are short lane-group reductions (no long dependency chain). x may be y.
     /// </summary>
@@ -76,9 +77,18 @@ public static partial class Softmax
         double max = double.NegativeInfinity;
         if (nv > 0)
         {
+            // Platform max (one maxpd per vector) and a NaN check: with no NaN it differs from Math.Max at most in the
+            // sign of a zero maximum, which leaves every exp(scale·x − scale·max) unchanged (x·scale − (±0) are equal
+            // or both zeros, exp(±0) = 1); with a NaN the maximum is NaN, as Math.Max gives.
             TD vm = TW.Load(ref xr, 0);
-            for (j0 = w; j0 < nv; j0 += w) vm = TW.Max(vm, TW.Load(ref xr, (nuint)j0));
-            max = Math.Max(max, TW.MaxAcross(vm));
+            bool nan = !TW.EqualsAll(vm, vm);
+            for (j0 = w; j0 < nv; j0 += w)
+            {
+                TD v = TW.Load(ref xr, (nuint)j0);
+                nan |= !TW.EqualsAll(v, v);
+                vm = TW.MaxNative(vm, v);
+            }
+            max = nan ? double.NaN : TW.MaxAcrossNative(vm);
         }
         for (int j = nv; j < n; j++) max = Math.Max(max, Unsafe.Add(ref xr, j));
         max *= scale;

@@ -162,6 +162,10 @@ internal readonly struct W128 : ISimd<Vector128<float>>, ISimd64<Vector128<doubl
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool GreaterThanOrEqualAll(Vector128<double> a, Vector128<double> b) => Vector128.GreaterThanOrEqualAll(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> MaxNative(Vector128<double> a, Vector128<double> b) => Vector128.MaxNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MaxAcrossNative(Vector128<double> a) => Vector128.MaxNative(a, Vector128.Shuffle(a, Vector128.Create(1L, 0L))).ToScalar();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AnyTrue(Vector128<double> mask) => mask.AsUInt64() != Vector128<ulong>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Pow2FromRounded(Vector128<double> t) => ((t.AsUInt64() << 52) + Vector128.Create(1023UL << 52)).AsDouble();

@@ -166,6 +166,14 @@ internal readonly struct W256 : ISimd<Vector256<float>>, ISimd64<Vector256<doubl
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool GreaterThanOrEqualAll(Vector256<double> a, Vector256<double> b) => Vector256.GreaterThanOrEqualAll(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> MaxNative(Vector256<double> a, Vector256<double> b) => Vector256.MaxNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MaxAcrossNative(Vector256<double> a)
+    {
+        Vector128<double> m = Vector128.MaxNative(a.GetLower(), a.GetUpper());
+        return Vector128.MaxNative(m, Vector128.Shuffle(m, Vector128.Create(1L, 0L))).ToScalar();
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AnyTrue(Vector256<double> mask) => mask.AsUInt64() != Vector256<ulong>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Pow2FromRounded(Vector256<double> t) => ((t.AsUInt64() << 52) + Vector256.Create(1023UL << 52)).AsDouble();
