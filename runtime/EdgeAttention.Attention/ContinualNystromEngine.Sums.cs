@@ -40,12 +40,6 @@ internal sealed partial class ContinualNystromEngine
         for (int i = 0; i < n; i++) ring.Slice(i * d + h * dh, dh).CopyTo(rows.Slice(i * dh, dh));
     }
 
-    private void GatherHead(ReadOnlySpan<double> ring, int h, Span<double> rows)
-    {
-        int n = _n, d = _d, dh = _dh;
-        for (int i = 0; i < n; i++) ring.Slice(i * d + h * dh, dh).CopyTo(rows.Slice(i * dh, dh));
-    }
-
     // First full window (t = n − 1): everything of head h exact from the rings.
     private void FullBuild(int h, long t)
     {
@@ -54,7 +48,6 @@ internal sealed partial class ContinualNystromEngine
         GatherHead(_kr, h, _headF);
         MatMul.ComputeTransposedB(_headF, HeadLm(_lqs, h), _nmF, n, dh, m);      // head h's key scores [n × m]
         for (int i = 0; i < n; i++) _nmF.AsSpan(i * m, m).CopyTo(_ks.AsSpan(i * hm + h * m, m));
-        GatherHead(_vr, h, _headD);
         for (int j = 0; j < m; j++)
         {
             BuildRow(h, j);
@@ -70,13 +63,13 @@ internal sealed partial class ContinualNystromEngine
         }
     }
 
-    // Exact row j of head h's sums from the cached key scores (column j) and the head's value rows, gathered into
-    // _headD by the caller: n·d_h multiply-adds. Refills the row's term cache.
+    // Exact row j of head h's sums from the cached key scores (column j) and the head's value rows (its d_h columns of
+    // the slot-major value ring, rows d apart): n·d_h multiply-adds. Refills the row's term cache.
     private void BuildRow(int h, int j)
     {
         int n = _n, m = _m, dh = _dh, hm = _h * m, b = h * m + j;
         for (int i = 0; i < n; i++) _col[i] = _ks[i * hm + b];
-        ShiftedSums.Build(_col, _headD, out _shift[b], out _phi[b], out _peak[b], _acc.AsSpan(b * dh, dh), _terms);
+        ShiftedSums.Build(_col, _vr.AsSpan(h * dh), _d, out _shift[b], out _phi[b], out _peak[b], _acc.AsSpan(b * dh, dh), _terms);
         double c = _shift[b];
         for (int i = 0, kb = b; i < n; i++, kb += hm) { _ke[kb] = _terms[i]; _kc[kb] = c; }
     }
@@ -140,7 +133,7 @@ internal sealed partial class ContinualNystromEngine
     }
 
     // After SlideRows: per head, the new landmark's system and key-score column (continual landmarks), then the
-    // flagged rows rebuilt exactly from the rings (their value rows gathered once per head).
+    // flagged rows rebuilt exactly from the rings.
     private void RebuildRows(long t, int changed)
     {
         int m = _m, dh = _dh, hm = _h * m;
@@ -156,7 +149,6 @@ internal sealed partial class ContinualNystromEngine
             bool any = false;
             for (int j = 0; j < m; j++) any |= _rebuild[h * m + j];
             if (!any) continue;
-            GatherHead(_vr, h, _headD);
             for (int j = 0; j < m; j++)
             {
                 if (!_rebuild[h * m + j]) continue;

@@ -54,10 +54,10 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
     private readonly float[] _sF;
     private readonly double[] _sD, _leaving, _factor, _arriving, _wD, _sums, _vWide, _outWide;
     private readonly bool[] _rebuild;                  // [h][m] rows to rebuild exactly this step
-    // Rare-path scratch (builds, landmark changes, retroactive rows): one head's ring rows gathered [n × d_h] (float,
-    // float64), an [n × m] score block, an [n] score column and its terms, [m] rows, [d_h] and [m × d_h] output rows.
+    // Rare-path scratch (builds, landmark changes, retroactive rows): one head's key or query ring rows gathered
+    // [n × d_h], an [n × m] score block, an [n] score column and its terms, [m] rows, [d_h] and [m × d_h] output rows.
     private readonly float[] _headF, _nmF, _col, _mF;
-    private readonly double[] _headD, _terms, _p64, _oD, _bv;
+    private readonly double[] _terms, _p64, _oD, _bv;
     // Continual landmarks: segment of each offset in the cycle, whether the offset ends a segment, running sums.
     private readonly int[] _segOf;
     private readonly bool[] _segEnd;
@@ -90,7 +90,7 @@ internal sealed partial class ContinualNystromEngine : ContinualEngine
         _sums = new double[h];
         _vWide = new double[d]; _outWide = new double[d];
         _rebuild = new bool[h * m];
-        _headF = new float[n * dh]; _headD = new double[n * dh]; _nmF = new float[n * m]; _col = new float[n]; _mF = new float[m];
+        _headF = new float[n * dh]; _nmF = new float[n * m]; _col = new float[n]; _mF = new float[m];
         _terms = new double[n]; _p64 = new double[m]; _oD = new double[dh]; _bv = new double[m * dh];
         _inverse = new LandmarkInverse(m);
         _segOf = new int[n]; _segEnd = new bool[n];

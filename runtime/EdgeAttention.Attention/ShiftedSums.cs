@@ -72,10 +72,17 @@ internal static class ShiftedSums
 
     /// <summary>Exact rebuild with float64 values [n × d_h]; terms [n] receives exp(s_j − shift). Multiply-adds: n·d_h.</summary>
     public static void Build(ReadOnlySpan<float> scores, ReadOnlySpan<double> values, out double shift, out double phi, out double peak, Span<double> acc,
-        Span<double> terms)
+        Span<double> terms) => Build(scores, values, acc.Length, out shift, out phi, out peak, acc, terms);
+
+    /// <summary>
+    /// As above with value row j at values[j·valueStride] (its first d_h elements): one head's rows of a slot-major
+    /// [n × d] ring, values starting at the head's column, valueStride = d.
+    /// </summary>
+    public static void Build(ReadOnlySpan<float> scores, ReadOnlySpan<double> values, int valueStride, out double shift, out double phi, out double peak,
+        Span<double> acc, Span<double> terms)
     {
         int dh = acc.Length, n = scores.Length;
-        if (values.Length < n * dh || terms.Length < n) throw new ArgumentException("ShiftedSums.Build: values shorter than n·d_h or terms shorter than n.");
+        if (terms.Length < n) throw new ArgumentException("ShiftedSums.Build: terms shorter than n.");
         float max = float.NegativeInfinity;
         for (int i = 0; i < n; i++) if (scores[i] > max) max = scores[i];
         Span<double> e = terms.Slice(0, n);
@@ -83,7 +90,8 @@ internal static class ShiftedSums
         Exp64.NonPositive(e, e);                                      // exp(s_j − max), arguments ≤ 0
         double sum = 0;
         for (int j = 0; j < n; j++) sum += e[j];
-        VecMat.Compute(values.Slice(0, n * dh), e, acc);              // acc = Σ_j e_j v_j
+        if (valueStride == dh) VecMat.Compute(values.Slice(0, n * dh), e, acc);   // acc = Σ_j e_j v_j
+        else VecMat.Compute(values, valueStride, e, acc);
         shift = max; phi = sum; peak = sum;
     }
 

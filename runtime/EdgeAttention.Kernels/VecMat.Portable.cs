@@ -92,7 +92,14 @@ public static partial class VecMat
     internal static void PortableCore<TW, TD>(ReadOnlySpan<double> w, ReadOnlySpan<double> x, double scale, ReadOnlySpan<double> divisor, Span<double> y)
         where TW : struct, ISimd64<TD> where TD : struct =>
         PortableBlock<TW, TD>(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y),
-            ref MemoryMarshal.GetReference(divisor), x.Length, y.Length, y.Length - y.Length % TW.Count64, scale, !divisor.IsEmpty);
+            ref MemoryMarshal.GetReference(divisor), x.Length, y.Length, y.Length - y.Length % TW.Count64, scale, !divisor.IsEmpty, y.Length);
+
+    /// <summary>Float64 with rows of W <paramref name="rowStride"/> elements apart (the first y.Length of each used).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PortableStridedCore<TW, TD>(ReadOnlySpan<double> w, int rowStride, ReadOnlySpan<double> x, Span<double> y)
+        where TW : struct, ISimd64<TD> where TD : struct =>
+        PortableBlock<TW, TD>(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y),
+            ref MemoryMarshal.GetReference(y), x.Length, y.Length, y.Length - y.Length % TW.Count64, 1.0, false, rowStride);
 
     /// <summary>Float64 blocks: <see cref="PortableBlock{TW, TD}"/> per block with scale = scales[b] (1 when empty).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]   // one call per step for all blocks: its own register allocation
@@ -110,7 +117,7 @@ public static partial class VecMat
         ref double sr = ref scaled ? ref MemoryMarshal.GetReference(scales) : ref one;
         for (int b = blocks; b > 0; b--)
         {
-            PortableBlock<TW, TD>(ref wr, ref xr, ref yr, ref dr, rows, cols, cv, sr, divide);
+            PortableBlock<TW, TD>(ref wr, ref xr, ref yr, ref dr, rows, cols, cv, sr, divide, cols);
             wr = ref Unsafe.Add(ref wr, size);
             xr = ref Unsafe.Add(ref xr, rows);
             yr = ref Unsafe.Add(ref yr, cols);
@@ -119,14 +126,14 @@ public static partial class VecMat
         }
     }
 
-    // One float64 product y = scale·(xᵀW) ⊘ divisor, W [rows, cols] at wr (see PortableCore); divisor read only when
+    // One float64 product y = scale·(xᵀW) ⊘ divisor, W [rows, cols] at wr with rows ld elements apart (see PortableCore); divisor read only when
     // divide. Loops as in the float32 block.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PortableBlock<TW, TD>(ref double wr, ref double xr, ref double yr, ref double dr, int rows, int cols, nint cv, double scale, bool divide)
-        where TW : struct, ISimd64<TD> where TD : struct
+    private static void PortableBlock<TW, TD>(ref double wr, ref double xr, ref double yr, ref double dr, int rows, int cols, nint cv, double scale, bool divide,
+        nint ld) where TW : struct, ISimd64<TD> where TD : struct
     {
         nint wd = TW.Count64, c = cols, passes = rows >> 2, r4 = passes << 2;
-        nuint c1 = (nuint)c, c2 = 2 * c1, c3 = 3 * c1;
+        nuint c1 = (nuint)ld, c2 = 2 * c1, c3 = 3 * c1;
         TD vscale = TW.Create(scale);
         nint j0 = 0;
         for (; j0 + 2 * wd <= cv; j0 += 2 * wd)
@@ -148,7 +155,7 @@ public static partial class VecMat
                 t2 = TW.MultiplyAddEstimate(x2, TW.Load(ref wc, c2 + g), t2);
                 s3 = TW.MultiplyAddEstimate(x3, TW.Load(ref wc, c3), s3);
                 t3 = TW.MultiplyAddEstimate(x3, TW.Load(ref wc, c3 + g), t3);
-                wc = ref Unsafe.Add(ref wc, 4 * c);
+                wc = ref Unsafe.Add(ref wc, 4 * ld);
                 xi = ref Unsafe.Add(ref xi, 4);
             }
             for (nint i = r4; i < rows; i++)
@@ -156,7 +163,7 @@ public static partial class VecMat
                 TD xv = TW.Create(xi);
                 s0 = TW.MultiplyAddEstimate(xv, TW.Load(ref wc, 0), s0);
                 t0 = TW.MultiplyAddEstimate(xv, TW.Load(ref wc, g), t0);
-                wc = ref Unsafe.Add(ref wc, c);
+                wc = ref Unsafe.Add(ref wc, ld);
                 xi = ref Unsafe.Add(ref xi, 1);
             }
             TD s = TW.Multiply(TW.Add(TW.Add(s0, s1), TW.Add(s2, s3)), vscale);
@@ -180,13 +187,13 @@ public static partial class VecMat
                 s1 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xi, 1)), TW.Load(ref wc, c1), s1);
                 s2 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xi, 2)), TW.Load(ref wc, c2), s2);
                 s3 = TW.MultiplyAddEstimate(TW.Create(Unsafe.Add(ref xi, 3)), TW.Load(ref wc, c3), s3);
-                wc = ref Unsafe.Add(ref wc, 4 * c);
+                wc = ref Unsafe.Add(ref wc, 4 * ld);
                 xi = ref Unsafe.Add(ref xi, 4);
             }
             for (nint i = r4; i < rows; i++)
             {
                 s0 = TW.MultiplyAddEstimate(TW.Create(xi), TW.Load(ref wc, 0), s0);
-                wc = ref Unsafe.Add(ref wc, c);
+                wc = ref Unsafe.Add(ref wc, ld);
                 xi = ref Unsafe.Add(ref xi, 1);
             }
             TD s = TW.Multiply(TW.Add(TW.Add(s0, s1), TW.Add(s2, s3)), vscale);
@@ -196,7 +203,7 @@ public static partial class VecMat
         for (nint j = cv; j < c; j++)
         {
             double s = 0;
-            for (nint i = 0; i < rows; i++) s += Unsafe.Add(ref xr, i) * Unsafe.Add(ref wr, i * c + j);
+            for (nint i = 0; i < rows; i++) s += Unsafe.Add(ref xr, i) * Unsafe.Add(ref wr, i * ld + j);
             Unsafe.Add(ref yr, j) = divide ? s * scale / Unsafe.Add(ref dr, j) : s * scale;
         }
     }

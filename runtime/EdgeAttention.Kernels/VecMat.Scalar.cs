@@ -48,4 +48,15 @@ public static partial class VecMat
                 divisor.IsEmpty ? default : divisor.Slice(b * cols, cols), y.Slice(b * cols, cols));
         }
     }
+
+    /// <summary>Reference: y[j] = Σ_i x[i]·w[i·rowStride + j] (left to right, float64).</summary>
+    internal static void ScalarStridedCore(ReadOnlySpan<double> w, int rowStride, ReadOnlySpan<double> x, Span<double> y)
+    {
+        for (int j = 0; j < y.Length; j++)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++) s += x[i] * w[i * rowStride + j];
+            y[j] = s * 1.0;
+        }
+    }
 }

@@ -54,6 +54,30 @@ public static partial class VecMat
     }
 
     /// <summary>
+    /// y[j] = Σ_i x[i]·W[i, j] in float64 over a column window of a wider matrix: row i of W starts at
+    /// w[i·<paramref name="rowStride"/>] and its first y.Length elements are used (e.g. one head's d_h columns of a
+    /// slot-major [n, d] ring: w = ring from column h·d_h, rowStride = d). Same results as
+    /// <see cref="Compute(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double})"/> on the window copied out. Dispatched variant.
+    /// </summary>
+    public static void Compute(ReadOnlySpan<double> w, int rowStride, ReadOnlySpan<double> x, Span<double> y) =>
+        Compute(KernelDispatch.Float32, w, rowStride, x, y);
+
+    /// <summary>Strided float64 VecMat with an explicit variant.</summary>
+    public static void Compute(KernelVariant variant, ReadOnlySpan<double> w, int rowStride, ReadOnlySpan<double> x, Span<double> y)
+    {
+        KernelDispatch.RequireFloat32(variant, "VecMat");
+        long need = x.Length == 0 ? 0 : (long)(x.Length - 1) * rowStride + y.Length;
+        if (rowStride < y.Length || w.Length < need)
+            throw new ArgumentException($"VecMat: w has {w.Length} elements, rowStride {rowStride}; rows of y.Length = {y.Length} elements need rowStride ≥ y.Length and w.Length ≥ (x.Length − 1)·rowStride + y.Length = {need}.");
+        switch (variant)
+        {
+            case KernelVariant.Vector256: PortableStridedCore<W256, Vector256<double>>(w, rowStride, x, y); break;
+            case KernelVariant.Vector128: PortableStridedCore<W128, Vector128<double>>(w, rowStride, x, y); break;
+            default: ScalarStridedCore(w, rowStride, x, y); break;
+        }
+    }
+
+    /// <summary>
     /// Block-diagonal float32 VecMat: <paramref name="blocks"/> independent products in one call (e.g. one per
     /// attention head), y_b[j] = Σ_i x_b[i]·W_b[i, j] with W [blocks, rows, cols], x [blocks, rows], y [blocks, cols]
     /// (rows = x.Length / blocks, cols = y.Length / blocks); yWide empty or [y.Length] receives y widened. Each block

@@ -111,7 +111,7 @@ public static class SessionMemory
             + ArrayBytes(h, 8)                                                                 // refresh due per head
             + ArrayBytes(h * m, 4) + 5 * ArrayBytes(h * m, 8) + ArrayBytes(h, 8) + 2 * ArrayBytes(d, 8) // all-heads step scratch
             + ArrayBytes(h * m, 1)                                                             // rebuild flags
-            + ArrayBytes(n * dh, 4) + ArrayBytes(n * dh, 8) + ArrayBytes(n * m, 4) + ArrayBytes(n, 4) + ArrayBytes(m, 4) // rare-path scratch
+            + ArrayBytes(n * dh, 4) + ArrayBytes(n * m, 4) + ArrayBytes(n, 4) + ArrayBytes(m, 4)  // rare-path scratch
             + ArrayBytes(n, 8) + ArrayBytes(m, 8) + ArrayBytes(dh, 8) + ArrayBytes(m * dh, 8)
             + InverseBytes(m)
             + ArrayBytes(n, 4) + ArrayBytes(n, 1)                                              // segment of each offset

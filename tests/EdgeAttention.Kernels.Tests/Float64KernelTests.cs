@@ -314,6 +314,29 @@ public class Float64KernelTests
         }
     }
 
+    [Theory, MemberData(nameof(TestData.FloatVariants), MemberType = typeof(TestData))]
+    public void VecMatStridedMatchesTheWindowCopiedOut(KernelVariant v)
+    {
+        foreach ((int rows, int cols, int stride) in new[] { (0, 3, 5), (1, 0, 4), (7, 5, 5), (120, 12, 192), (9, 11, 23), (16, 8, 8), (13, 3, 40) })
+        {
+            double[] w = Doubles(rows * 7 + cols, rows == 0 ? 2 : (rows - 1) * stride + cols + 2), x = Doubles(cols + 3, rows, offset: 1);
+            double[] a = new double[cols], b = new double[cols], r = new double[cols], window = new double[rows * cols];
+            for (int i = 0; i < rows; i++) w.AsSpan(1 + i * stride, cols).CopyTo(window.AsSpan(i * cols, cols));
+            VecMat.Compute(v, w.AsSpan(1), stride, x.AsSpan(1), a);
+            VecMat.Compute(v, window, x.AsSpan(1), 1.0, default, b);
+            Assert.Equal(b, a);                                              // same bits as the contiguous window
+            VecMat.Compute(KernelVariant.Scalar, w.AsSpan(1), stride, x.AsSpan(1), r);
+            Close(a, r, j =>
+            {
+                double abs = 0;
+                for (int i = 0; i < rows; i++) abs += Math.Abs(x[1 + i] * window[i * cols + j]);
+                return (rows + 6) * Eps64 * abs * 2 + 1e-300;
+            }, $"VecMat strided {v} {rows}x{cols} stride {stride}");
+        }
+        Assert.Throws<ArgumentException>(() => VecMat.Compute(v, new double[10], 3, new double[3], new double[4]));   // stride < cols
+        Assert.Throws<ArgumentException>(() => VecMat.Compute(v, new double[10], 5, new double[3], new double[2]));   // needs 12
+    }
+
     [Fact]
     public void BlockKernelsRejectBadBlockCountsWithOneLineErrors()
     {
