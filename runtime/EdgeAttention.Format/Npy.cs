@@ -37,8 +37,22 @@ public static class Npy
         }
     }
 
-    /// <summary>Reads a 2-D float array from a seekable stream positioned at its start.</summary>
+    /// <summary>Reads a 2-D float array from a seekable stream positioned at its start (all rows through <see cref="NpyReader"/>).</summary>
     public static float[] Read(Stream s, out int rows, out int cols)
+    {
+        using var reader = new NpyReader(s);
+        rows = reader.Rows;
+        cols = reader.Cols;
+        var result = new float[(long)rows * cols];
+        if (result.Length > 0 && reader.ReadRows(result) != rows) throw Bad("file ended early (truncated)");
+        return result;
+    }
+
+    /// <summary>
+    /// Reads the magic, version and header of a .npy stream and checks the data length against the stream's length
+    /// (before anything is allocated for the data). Returns (float64?, rows, cols); the stream is left at the data.
+    /// </summary>
+    internal static (bool Float64, int Rows, int Cols) ReadHeader(Stream s)
     {
         long length = s.Length - s.Position;
         Span<byte> pre = stackalloc byte[12];
@@ -73,31 +87,7 @@ public static class Npy
         // Check the data length against the file size *before* allocating.
         if (dataBytes > available) throw Bad($"truncated data: shape [{r}, {c}] needs {dataBytes} bytes but {available} are present");
         if (dataBytes < available) throw Bad($"{available - dataBytes} unexpected bytes after the [{r}, {c}] array data");
-        rows = (int)r;
-        cols = (int)c;
-        var result = new float[elements];
-        if (!f8)
-        {
-            ReadExact(s, MemoryMarshal.AsBytes(result.AsSpan()));
-            if (!BitConverter.IsLittleEndian)
-            {
-                Span<int> bits = MemoryMarshal.Cast<float, int>(result.AsSpan());
-                for (int i = 0; i < bits.Length; i++) bits[i] = BinaryPrimitives.ReverseEndianness(bits[i]);
-            }
-        }
-        else
-        {
-            var chunk = new byte[8 * 8192];
-            long done = 0;
-            while (done < elements)
-            {
-                int n = (int)Math.Min(8192, elements - done);
-                ReadExact(s, chunk.AsSpan(0, 8 * n));
-                for (int i = 0; i < n; i++) result[done + i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(chunk.AsSpan(8 * i));
-                done += n;
-            }
-        }
-        return result;
+        return (f8, (int)r, (int)c);
     }
 
     /// <summary>Writes a float32 [rows, cols] array as a v1 '&lt;f4' .npy file, atomically (temp file + rename).</summary>
@@ -130,7 +120,7 @@ public static class Npy
         return bytes;
     }
 
-    private static void ReadExact(Stream s, Span<byte> buffer)
+    internal static void ReadExact(Stream s, Span<byte> buffer)
     {
         try
         {
@@ -142,7 +132,7 @@ public static class Npy
         }
     }
 
-    private static ModelFormatException Bad(string problem) => new(problem);
+    internal static ModelFormatException Bad(string problem) => new(problem);
 
     /// <summary>
     /// Strict parser of the header dict: exactly the keys 'descr', 'fortran_order', 'shape' (any order, once each),

@@ -100,6 +100,71 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(rows, j);
     }
 
+    /// <summary>
+    /// A .npy input longer than run's row block (256 rows) is streamed block by block: the logits equal stepping a
+    /// session frame by frame, and a NaN in a later block names its row and writes nothing. float64 input too.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ALongInput_IsStreamedInBlocks_WithTheSameLogits(bool float64)
+    {
+        string model = WriteModel();
+        float[][] frames = Frames(2 * 256 + 37, _config.InputFeatures, seed: 9);
+        string input = float64 ? WriteFrames64(frames, "long64.npy") : WriteFrames(frames, "long.npy"), outputPath = Path("logits.npy");
+        (int code, _, string err) = Run("--model", model, "--input", input, "--output", outputPath);
+        Assert.True(code == 0, err);
+        float[] logits = Npy.Read(outputPath, out int rows, out int cols);
+        Assert.Equal(frames.Length - _config.Window + 1, rows);
+        using ModelFile file = ModelFile.Open(model);
+        using var s = new Session(file, Execution.Continual);
+        var step = new float[s.Classes];
+        int j = 0;
+        foreach (float[] frame in frames)
+        {
+            if (s.Step(frame, step) == StepStatus.Ready)
+            {
+                Assert.Equal(step, logits.AsSpan(j++ * cols, cols).ToArray());
+            }
+        }
+
+        Assert.Equal(rows, j);
+
+        frames[2 * 256 + 5][3] = float.NaN;
+        string nan = WriteFrames(frames, "long-nan.npy"), output2 = Path("nan-logits.npy");
+        (code, _, err) = Run("--model", model, "--input", nan, "--output", output2);
+        Assert.Equal(1, code);
+        Assert.Equal($"error: {nan} row {2 * 256 + 5} column 3 is NaN; replace NaN/Inf frames before running", err.TrimEnd('\n'));
+        Assert.False(File.Exists(output2));
+    }
+
+    private string WriteFrames64(float[][] frames, string name)
+    {
+        int rows = frames.Length, cols = frames[0].Length;
+        string dict = $"{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {cols}), }}";
+        int total = 10 + dict.Length + 1;
+        string header = dict + new string(' ', (total + 63) / 64 * 64 - total) + "\n";
+        var bytes = new byte[10 + header.Length + 8 * rows * cols];
+        bytes[0] = 0x93;
+        System.Text.Encoding.ASCII.GetBytes("NUMPY", bytes.AsSpan(1));
+        bytes[6] = 1;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)header.Length);
+        System.Text.Encoding.ASCII.GetBytes(header, bytes.AsSpan(10));
+        int at = 10 + header.Length;
+        foreach (float[] row in frames)
+        {
+            foreach (float v in row)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(at), v);
+                at += 8;
+            }
+        }
+
+        string p = Path(name);
+        File.WriteAllBytes(p, bytes);
+        return p;
+    }
+
     [Theory]
     [InlineData(3e38f)]
     [InlineData(-1e30f)]

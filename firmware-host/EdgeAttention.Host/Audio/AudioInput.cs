@@ -55,7 +55,4 @@ internal static class AudioInput
         return frames;
     }
 
-    /// <summary>`run --input`: a WAV clip through the front end (same frames as `features` writes), else a .npy of frames.</summary>
-    public static float[] ReadFramesOrWav(ModelConfig config, string path, out int rows, out int cols) =>
-        File.Exists(path) && IsWav(path) ? Frames(config, path, out rows, out cols) : ModelLoader.ReadFrames(path, out rows, out cols);
 }

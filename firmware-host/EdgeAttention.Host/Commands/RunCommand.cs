@@ -17,6 +17,9 @@ namespace EdgeAttention.Host.Commands;
 /// </summary>
 internal static class RunCommand
 {
+    /// <summary>Rows of a .npy input read per block: 256 rows of 128 features are 128 KiB, well inside L2.</summary>
+    private const int BlockRows = 256;
+
     public static readonly Command Definition = new(
         "run",
         "run every frame of a .npy file through the model and write the logits of every ready step",
@@ -46,17 +49,23 @@ internal static class RunCommand
         long start = Stopwatch.GetTimestamp();
         using ModelFile file = ModelLoader.Open(model);
         MemoryBudget.Check(a, file.Config, execution);
-        float[] frames = Audio.AudioInput.ReadFramesOrWav(file.Config, input, out int rows, out int cols);
+        // A WAV clip becomes one array of frames through the front end; a .npy file of frames is streamed in blocks of
+        // BlockRows rows through one reused buffer (a long file is never held whole, and each block is read into memory
+        // that is still in cache when its rows are stepped, instead of first touching a fresh array of the whole file).
         ModelConfig c = file.Config;
+        bool wav = File.Exists(input) && Audio.AudioInput.IsWav(input);
+        int rows = 0, cols = 0;
+        float[] frames = wav ? Audio.AudioInput.Frames(c, input, out rows, out cols) : [];
+        using NpyReader? reader = wav ? null : ModelLoader.OpenFrames(input);
+        if (reader is not null)
+        {
+            rows = reader.Rows;
+            cols = reader.Cols;
+        }
+
         if (cols != c.InputFeatures)
         {
             throw new HostException($"{input} has {cols} features per frame but the model expects {c.InputFeatures}; give frames of shape [T, {c.InputFeatures}]", ExitCodes.Input);
-        }
-
-        int bad = EdgeAttention.Kernels.Finite.IndexOfNonFinite(frames);
-        if (bad >= 0)
-        {
-            throw new HostException($"{input} row {bad / cols} column {bad % cols} is {frames[bad]}; replace NaN/Inf frames before running", ExitCodes.Input);
         }
 
         using var session = new Session(file, execution);
@@ -64,21 +73,42 @@ internal static class RunCommand
         int outRows = Math.Max(0, rows - n + 1);
         var logits = new float[(long)outRows * classes];
         var discard = new float[classes]; // warm-up steps write nothing; keeps Step's span valid
+        float[] block = reader is null ? frames : new float[Math.Min(rows, BlockRows) * cols];
         int written = 0;
-        for (int t = 0; t < rows; t++)
+        for (int first = 0; first < rows;)
         {
-            ReadOnlySpan<float> frame = frames.AsSpan(t * cols, cols);
-            Span<float> dst = written < outRows ? logits.AsSpan(written * classes, classes) : discard;
-            StepStatus s = session.Step(frame, dst);
-            if (s == StepStatus.Rejected)
+            int count = reader is null ? rows : ModelLoader.ReadRows(reader, input, block);
+            if (count == 0)
             {
-                throw new HostException($"{input} row {t} was rejected (its token is beyond ±{Session.MaxTokenMagnitude:G3}, so the logits would overflow); scale the input down or drop the row", ExitCodes.Input);
+                throw new HostException($"{input} ended after {first} of {rows} rows; the file is truncated", ExitCodes.Input);
             }
 
-            if (s == StepStatus.Ready)
+            // Every value of the block is checked before its rows are stepped (the session rejects a non-finite frame
+            // too, but this names the row and column).
+            int bad = EdgeAttention.Kernels.Finite.IndexOfNonFinite(block.AsSpan(0, count * cols));
+            if (bad >= 0)
             {
-                written++;
+                throw new HostException($"{input} row {first + bad / cols} column {bad % cols} is {block[bad]}; replace NaN/Inf frames before running", ExitCodes.Input);
             }
+
+            for (int r = 0; r < count; r++)
+            {
+                int t = first + r;
+                ReadOnlySpan<float> frame = block.AsSpan(r * cols, cols);
+                Span<float> dst = written < outRows ? logits.AsSpan(written * classes, classes) : discard;
+                StepStatus s = session.Step(frame, dst);
+                if (s == StepStatus.Rejected)
+                {
+                    throw new HostException($"{input} row {t} was rejected (its token is beyond ±{Session.MaxTokenMagnitude:G3}, so the logits would overflow); scale the input down or drop the row", ExitCodes.Input);
+                }
+
+                if (s == StepStatus.Ready)
+                {
+                    written++;
+                }
+            }
+
+            first += count;
         }
 
         if (written != outRows)
