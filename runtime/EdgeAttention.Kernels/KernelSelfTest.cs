@@ -20,7 +20,7 @@ public sealed record KernelCheckResult(string Kernel, KernelVariant Variant, dou
 /// the audio front end) run over <see cref="KernelDispatch.AvailableFloat32"/> (float64 kernels follow the float32
 /// variant), int8 kernels over <see cref="KernelDispatch.AvailableInt8"/>. Float kernels pass within a scaled
 /// tolerance (|a − b| / (1 + |b|), per kernel below), int8 kernels and exact conversions must be bit-exact, index and
-/// flag results equal. Allocates small test buffers (a few tens of kB, once per call); not for the per-step path.
+/// flag results equal. Allocates small test buffers (about 200 kB per call); not for the per-step path.
 /// </summary>
 public static class KernelSelfTest
 {
