@@ -10,7 +10,9 @@
 #   3. edge-attention-convert → model-f32.eam and model-int8.eam;
 #   4. edge-attention-onnx-compare (this folder, outside EdgeAttention.sln): checks ONNX Runtime and `run` against the
 #      twin's logits, then times them interleaved (see Program.cs) and prints two tables: wall time per step and CPU
-#      time per step (getrusage; steadier when other work shares the cores).
+#      time per step (getrusage; steadier when other work shares the cores);
+#   5. gemv_probe.py before and after 4, as a control: NumPy/OpenBLAS multiplying a float32 matrix of the float32
+#      .eam's size by a vector, once per fresh process, so a table can be read against this machine's state.
 #
 # Skips with a message and exit code 0 when ONNX Runtime cannot be restored or PyTorch is missing.
 #
@@ -73,7 +75,12 @@ echo "== building and running edge-attention-onnx-compare" >&2
 dotnet build "$HERE/EdgeAttention.OnnxCompare.csproj" -c Release --no-restore -o "$WORK/compare" >"$WORK/compare-build.log" 2>&1 ||
   { tail -20 "$WORK/compare-build.log" >&2; echo "error: building edge-attention-onnx-compare failed" >&2; exit 1; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+F32_BYTES=$(stat -c %s "$WORK/model-f32.eam")
+echo "== control before: NumPy float32 matrix-vector product over $F32_BYTES bytes, 7 fresh processes" >&2
+PROBE_BEFORE=$(/usr/bin/python3 "$HERE/gemv_probe.py" --bytes "$F32_BYTES") || PROBE_BEFORE="failed"
 table=$(dotnet "$WORK/compare/edge-attention-onnx-compare.dll" --dir "$WORK" --binary "$BINARY" "${PASS[@]}")
+echo "== control after" >&2
+PROBE_AFTER=$(/usr/bin/python3 "$HERE/gemv_probe.py" --bytes "$F32_BYTES") || PROBE_AFTER="failed"
 kernels=$("$BINARY" info 2>/dev/null | sed -n 's/^kernels: \([^;]*\);.*/\1/p')
 build=$("$BINARY" info 2>/dev/null | sed -n 's/^cpu: .*; \([^(]*\) (.*$/\1/p')
 {
@@ -89,6 +96,11 @@ build=$("$BINARY" info 2>/dev/null | sed -n 's/^cpu: .*; \([^(]*\) (.*$/\1/p')
   echo "load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: all rows were measured interleaved, in one run)."
   echo
   echo "$table"
+  echo
+  echo "Control (gemv_probe.py, not our code): NumPy/OpenBLAS (one thread) multiplying a float32 matrix of $F32_BYTES bytes"
+  echo "(the float32 .eam's size) by a vector, once per fresh process, µs per product — before: $PROBE_BEFORE;"
+  echo "after: $PROBE_AFTER. The float32 step reads about that many weight bytes once, so when this machine streams them"
+  echo "slowly, this row shows it too (the L2 here is 1 MiB; see results/run-modes.md)."
 } >"$WORK/table.md"
 cat "$WORK/table.md"
 [ -z "$OUTPUT" ] || cp "$WORK/table.md" "$OUTPUT"
